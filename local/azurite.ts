@@ -1,0 +1,116 @@
+// Starts Azurite (blob, queue, table) as a child process and reports the ports it actually bound.
+// A child process, not in-process, so Azurite's work never competes with ours for one event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const DEV_ACCOUNT = 'devstoreaccount1';
+// Azurite's fixed, publicly documented development key: not a secret.
+export const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteOptions {
+  /** Ports to bind; 0 (the default) lets the OS choose. */
+  blobPort?: number;
+  queuePort?: number;
+  tablePort?: number;
+  host?: string;
+  /** Keep data in this folder; without it data lives in memory and is gone on close. */
+  location?: string;
+  /** Print Azurite's own output (debug). */
+  verbose?: boolean;
+}
+
+export interface RunningAzurite {
+  blobEndpoint: string;
+  queueEndpoint: string;
+  tableEndpoint: string;
+  /** A connection string the Azure SDKs and the Functions host accept. */
+  connectionString: string;
+  close(): Promise<void>;
+}
+
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/;
+
+export function azuriteConnectionString(blob: string, queue: string, table: string): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${DEV_ACCOUNT}`,
+    `AccountKey=${DEV_KEY}`,
+    `BlobEndpoint=${blob}/${DEV_ACCOUNT}`,
+    `QueueEndpoint=${queue}/${DEV_ACCOUNT}`,
+    `TableEndpoint=${table}/${DEV_ACCOUNT}`,
+  ].join(';') + ';';
+}
+
+function azuriteMain(): string {
+  const require = createRequire(import.meta.url);
+  return join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  const host = options.host ?? '127.0.0.1';
+  const scratch = options.location ? undefined : mkdtempSync(join(tmpdir(), 'azurite-'));
+  const args = [
+    azuriteMain(),
+    '--blobHost', host, '--queueHost', host, '--tableHost', host,
+    '--blobPort', String(options.blobPort ?? 0),
+    '--queuePort', String(options.queuePort ?? 0),
+    '--tablePort', String(options.tablePort ?? 0),
+    '--skipApiVersionCheck', '--loose', '--disableTelemetry',
+    ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+  ];
+  // Azurite writes its debug log and extent metadata into the working directory: keep them out of the repo.
+  const child = spawn(process.execPath, args, { cwd: options.location ?? scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  const endpoints = await waitForEndpoints(child, options.verbose ?? false);
+  const { Blob: blob, Queue: queue, Table: table } = endpoints;
+  return {
+    blobEndpoint: `${blob}/${DEV_ACCOUNT}`,
+    queueEndpoint: `${queue}/${DEV_ACCOUNT}`,
+    tableEndpoint: `${table}/${DEV_ACCOUNT}`,
+    connectionString: azuriteConnectionString(blob, queue, table),
+    close: () => stop(child, scratch),
+  };
+}
+
+function waitForEndpoints(child: ChildProcess, verbose: boolean): Promise<Record<'Blob' | 'Queue' | 'Table', string>> {
+  return new Promise((resolve, reject) => {
+    const found: Partial<Record<'Blob' | 'Queue' | 'Table', string>> = {};
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (verbose) process.stderr.write(text);
+      output = (output + text).slice(-4000);
+      for (const line of text.split('\n')) {
+        const match = LISTENING.exec(line);
+        if (match?.[1] && match[2]) found[match[1] as 'Blob' | 'Queue' | 'Table'] = match[2];
+      }
+      if (found.Blob && found.Queue && found.Table) {
+        clearTimeout(timer);
+        resolve({ Blob: found.Blob, Queue: found.Queue, Table: found.Table });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`Azurite exited with code ${code} before it was ready:\n${output}`)));
+    child.once('error', fail);
+  });
+}
+
+async function stop(child: ChildProcess, scratch: string | undefined): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timeout);
+  }
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+}
