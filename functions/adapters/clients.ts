@@ -1,0 +1,58 @@
+// Builds the Azure SDK clients from a parsed connection: connection strings for emulators, managed identity
+// (DefaultAzureCredential, pinned to the user-assigned identity's client id when given) for Azure.
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { TableClient } from '@azure/data-tables';
+import { EventHubConsumerClient, EventHubProducerClient } from '@azure/event-hubs';
+import type { EventHubConnection, StorageConnection } from '../config/connections.ts';
+
+const credentials = new Map<string, TokenCredential>();
+
+/** One credential per identity: token caches are per instance, so sharing one avoids repeated token requests. */
+export function credentialFor(clientId: string | undefined): TokenCredential {
+  const key = clientId ?? '';
+  let credential = credentials.get(key);
+  if (!credential) {
+    credential = new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+    credentials.set(key, credential);
+  }
+  return credential;
+}
+
+export function createBlobServiceClient(connection: StorageConnection): BlobServiceClient {
+  return connection.kind === 'connectionString'
+    ? BlobServiceClient.fromConnectionString(connection.connectionString)
+    : new BlobServiceClient(connection.blobServiceUri, credentialFor(connection.clientId));
+}
+
+export function createQueueServiceClient(connection: StorageConnection): QueueServiceClient {
+  return connection.kind === 'connectionString'
+    ? QueueServiceClient.fromConnectionString(connection.connectionString)
+    : new QueueServiceClient(connection.queueServiceUri, credentialFor(connection.clientId));
+}
+
+export function createTableClient(connection: StorageConnection, tableName: string): TableClient {
+  if (connection.kind === 'connectionString') {
+    // Azurite speaks plain HTTP; the SDK refuses that unless told, and only emulators use connection strings here.
+    const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:/i.test(connection.connectionString);
+    return TableClient.fromConnectionString(connection.connectionString, tableName, { allowInsecureConnection: insecure });
+  }
+  return new TableClient(`${connection.tableServiceUri}`, tableName, credentialFor(connection.clientId));
+}
+
+export function createEventHubProducer(connection: EventHubConnection, hubName: string): EventHubProducerClient {
+  return connection.kind === 'connectionString'
+    ? new EventHubProducerClient(connection.connectionString, hubName)
+    : new EventHubProducerClient(connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId));
+}
+
+export function createEventHubConsumer(
+  connection: EventHubConnection,
+  hubName: string,
+  consumerGroup: string,
+): EventHubConsumerClient {
+  return connection.kind === 'connectionString'
+    ? new EventHubConsumerClient(consumerGroup, connection.connectionString, hubName)
+    : new EventHubConsumerClient(consumerGroup, connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId));
+}

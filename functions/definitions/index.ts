@@ -1,0 +1,4 @@
+// Every function of the app, declared once. Add a definition here and both hosts (Azure and local/) run it.
+import type { FunctionDefinition } from '../app/definition.ts';
+
+export const definitions: readonly FunctionDefinition[] = [];
