@@ -1,0 +1,52 @@
+// One city-day reduced to what a month needs. Nulls are missing readings: they never count as values.
+import type { CityDayEvent } from '../model.ts';
+
+export interface DayPartial {
+  /** null when the day has no readings (count 0). */
+  min: number | null;
+  max: number | null;
+  /** Sum of the non-null readings, added in hour order so every path computes the same bits. */
+  sum: number;
+  count: number;
+  missing: number;
+  /** Hour (0..23 UTC) of the first occurrence of min / max; null when count is 0. */
+  minHour: number | null;
+  maxHour: number | null;
+}
+
+/** A day partial plus what identifies its version: the newer-wins rule compares `fetchedAt`. */
+export interface DayRecord extends DayPartial {
+  date: string; // YYYY-MM-DD
+  fetchedAt: string; // ISO 8601
+}
+
+export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
+  const partial: DayPartial = { min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null };
+  hourly.forEach((value, hour) => {
+    if (value === null) {
+      partial.missing++;
+      return;
+    }
+    partial.sum += value;
+    partial.count++;
+    // Strict comparisons: the earliest hour wins a tie, on every path.
+    if (partial.min === null || value < partial.min) {
+      partial.min = value;
+      partial.minHour = hour;
+    }
+    if (partial.max === null || value > partial.max) {
+      partial.max = value;
+      partial.maxHour = hour;
+    }
+  });
+  return partial;
+}
+
+export function dayRecord(event: CityDayEvent): DayRecord {
+  return { date: event.date, fetchedAt: event.source.fetchedAt, ...dayPartial(event.hourly) };
+}
+
+/** The UTC instant of an hour of a day, as the API reports minAt/maxAt. */
+export function hourInstant(date: string, hour: number): string {
+  return `${date}T${String(hour).padStart(2, '0')}:00:00Z`;
+}

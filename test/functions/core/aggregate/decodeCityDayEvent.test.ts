@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCityDayEvent } from '../../../../functions/core/aggregate/decodeCityDayEvent.ts';
+import { makeEvent } from './makeEvent.ts';
+
+const hourly = (patch: Record<number, unknown>) => Array.from({ length: 24 }, (_, h) => (h in patch ? patch[h] : 1));
+
+describe('decodeCityDayEvent', () => {
+  it('accepts a valid event as an object, a JSON string and a Buffer', () => {
+    const event = makeEvent();
+    for (const body of [event, JSON.stringify(event), Buffer.from(JSON.stringify(event))]) {
+      expect(decodeCityDayEvent(body)).toEqual({ ok: true, event });
+    }
+  });
+
+  it('accepts nulls as missing readings', () => {
+    const result = decodeCityDayEvent(makeEvent({ hourly: hourly({ 3: null }) as (number | null)[] }));
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['not JSON', '{nope', /not JSON/],
+    ['a JSON array', '[1,2]', /not a JSON object/],
+    ['null', null, /not a JSON object/],
+    ['a number', 42, /not a JSON object/],
+    ['wrong schema version', { ...makeEvent(), v: 2 }, /^v must be 1/],
+    ['no schema version', { ...makeEvent(), v: undefined }, /^v must be 1/],
+    ['a cityId with a slash', makeEvent({ cityId: 'a/b' }), /^cityId/],
+    ['a cityId with a quote and a hash', makeEvent({ cityId: "x'#" }), /^cityId/],
+    ['an empty cityId', makeEvent({ cityId: '' }), /^cityId/],
+    ['a cityId of 101 characters', makeEvent({ cityId: 'a'.repeat(101) }), /^cityId/],
+    ['a cityId with a control character', makeEvent({ cityId: 'a\u0001b' }), /^cityId/],
+    ['an empty city name', makeEvent({ city: '' }), /^city must/],
+    ['lat out of range', makeEvent({ lat: 91 }), /^lat/],
+    ['lng not a number', { ...makeEvent(), lng: '1' }, /^lng/],
+    ['gridLat missing', { ...makeEvent(), gridLat: undefined }, /^gridLat/],
+    ['gridLng out of range', makeEvent({ gridLng: -181 }), /^gridLng/],
+    ['elevation not a number', { ...makeEvent(), elevation: 'high' }, /^elevation/],
+    ['an impossible date', makeEvent({ date: '2023-02-30' }), /^date/],
+    ['a date with time', makeEvent({ date: '2023-02-03T00:00' }), /^date/],
+    ['23 hourly entries', makeEvent({ hourly: Array(23).fill(1) as number[] }), /24 entries/],
+    ['hourly not an array', { ...makeEvent(), hourly: 'x' }, /24 entries/],
+    ['a string reading', { ...makeEvent(), hourly: hourly({ 5: '1' }) }, /hourly\[5\] must be a finite number or null/],
+    ['a NaN reading', { ...makeEvent(), hourly: hourly({ 6: Number.NaN }) }, /hourly\[6\]/],
+    ['a reading above 70 °C', { ...makeEvent(), hourly: hourly({ 7: 71 }) }, /hourly\[7\] = 71 is outside/],
+    ['a reading below -100 °C', { ...makeEvent(), hourly: hourly({ 0: -100.5 }) }, /hourly\[0\] = -100.5 is outside/],
+    ['no source', { ...makeEvent(), source: undefined }, /^source must be an object/],
+    ['no source.api', { ...makeEvent(), source: { fetchedAt: '2023-09-23T10:00:00Z' } }, /^source.api/],
+    ['a fetchedAt without zone', makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00' } }), /fetchedAt/],
+    ['a fetchedAt that is not a time', makeEvent({ source: { api: 'a', fetchedAt: 'yesterday' } }), /fetchedAt/],
+  ])('rejects %s with a reason naming the field', (_name, body, reason) => {
+    const result = decodeCityDayEvent(body);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
