@@ -1,0 +1,78 @@
+// Turns one validated archive response into one CityDayEvent per requested day. A missing reading stays null
+// (never zero): a day absent from the response becomes 24 nulls, an implausible value becomes null, and both
+// are counted so the job's log says how much of the data was not real.
+import { EVENT_SCHEMA_VERSION, type CityDayEvent, type FetchJob } from '../model.ts';
+import type { ArchiveResponse } from './validateArchiveResponse.ts';
+import { addDays } from './days.ts';
+
+/** ERA5 2 m temperatures beyond these bounds are instrument or transport errors, not weather. */
+export const PLAUSIBLE_CELSIUS = { min: -100, max: 70 } as const;
+
+export interface NormaliseStats {
+  days: number;
+  /** Days the response did not cover at all (each became 24 nulls). */
+  missingDays: number;
+  /** Null hours in the events, including those of missing days and of rejected values. */
+  nullHours: number;
+  /** Values outside PLAUSIBLE_CELSIUS, replaced by null. */
+  invalidValues: number;
+}
+
+export interface NormaliseOptions {
+  fetchedAt: string;
+  model?: string;
+}
+
+export function normaliseArchiveResponse(
+  response: ArchiveResponse,
+  job: FetchJob,
+  options: NormaliseOptions,
+): { events: CityDayEvent[]; stats: NormaliseStats } {
+  const byDay = new Map<string, (number | null)[]>();
+  const { time, temperature_2m: values } = response.hourly;
+  let invalidValues = 0;
+  for (let i = 0; i < time.length; i++) {
+    const stamp = time[i]!;
+    const date = stamp.slice(0, 10);
+    if (date < job.start || date > job.end) continue;
+    let hours = byDay.get(date);
+    if (!hours) byDay.set(date, (hours = new Array<number | null>(24).fill(null)));
+    let value = values[i] ?? null;
+    if (value !== null && (value < PLAUSIBLE_CELSIUS.min || value > PLAUSIBLE_CELSIUS.max)) {
+      invalidValues++;
+      value = null;
+    }
+    hours[Number(stamp.slice(11, 13))] = value;
+  }
+
+  const events: CityDayEvent[] = [];
+  let missingDays = 0;
+  let nullHours = 0;
+  for (let date = job.start; date <= job.end; date = addDays(date, 1)) {
+    let hourly = byDay.get(date);
+    if (!hourly) {
+      missingDays++;
+      hourly = new Array<number | null>(24).fill(null);
+    }
+    nullHours += hourly.filter((value) => value === null).length;
+    events.push({
+      v: EVENT_SCHEMA_VERSION,
+      cityId: job.cityId,
+      city: job.city,
+      lat: job.lat,
+      lng: job.lng,
+      gridLat: response.latitude,
+      gridLng: response.longitude,
+      ...(response.elevation === undefined ? {} : { elevation: response.elevation }),
+      date,
+      hourly,
+      source: {
+        api: 'open-meteo-archive',
+        ...(options.model ? { model: options.model } : {}),
+        fetchedAt: options.fetchedAt,
+        runId: job.runId,
+      },
+    });
+  }
+  return { events, stats: { days: events.length, missingDays, nullHours, invalidValues } };
+}

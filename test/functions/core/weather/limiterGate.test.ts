@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createLimiterGate, type GateClock } from '../../../../functions/core/weather/limiterGate.ts';
+
+/** A virtual clock: sleeping advances time instantly, so the test is exact and fast. */
+function virtualClock(): GateClock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+describe('createLimiterGate', () => {
+  it('admits callers in arrival order, sleeping only as long as the limiter says', async () => {
+    const clock = virtualClock();
+    const gate = createLimiterGate([{ name: 'second', windowMs: 1_000, limit: 3 }], clock);
+    const admitted: number[] = [];
+    await Promise.all([1, 1, 1, 2, 1].map((weight, i) => gate.acquire(weight).then(() => admitted.push(i))));
+    expect(admitted).toEqual([0, 1, 2, 3, 4]);
+    // Three at t=0; the weight-2 one waits until they leave the window (t=1000); the last fits beside it at once.
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(clock.now()).toBe(1_000);
+  });
+
+  it('rejects a weight that can never fit without blocking the callers behind it', async () => {
+    const gate = createLimiterGate([{ name: 'second', windowMs: 1_000, limit: 3 }], virtualClock());
+    await expect(gate.acquire(4)).rejects.toThrow(RangeError);
+    await expect(gate.acquire(1)).resolves.toBe(0);
+  });
+});

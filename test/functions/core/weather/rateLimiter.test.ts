@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_LIMITER,
+  limitWindows,
+  tryAcquire,
+  type LimitWindow,
+  type LimiterState,
+} from '../../../../functions/core/weather/rateLimiter.ts';
+
+const windows: LimitWindow[] = [
+  { name: 'second', windowMs: 1_000, limit: 10 },
+  { name: 'ten', windowMs: 10_000, limit: 50 },
+  { name: 'minute', windowMs: 60_000, limit: 200 },
+];
+
+/** A tiny deterministic PRNG so a failing schedule can be replayed. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function usedIn(log: { at: number; weight: number }[], end: number, windowMs: number): number {
+  return log.filter((e) => e.at > end - windowMs && e.at <= end).reduce((sum, e) => sum + e.weight, 0);
+}
+
+describe('limitWindows', () => {
+  it('maps the configured limits to minute, hour and day windows', () => {
+    expect(limitWindows({ perMinute: 600, perHour: 5_000, perDay: 10_000 })).toEqual([
+      { name: 'minute', windowMs: 60_000, limit: 600 },
+      { name: 'hour', windowMs: 3_600_000, limit: 5_000 },
+      { name: 'day', windowMs: 86_400_000, limit: 10_000 },
+    ]);
+  });
+});
+
+describe('tryAcquire', () => {
+  it('admits requests until a window is full, then names that window and the wait', () => {
+    let state: LimiterState = EMPTY_LIMITER;
+    for (let i = 0; i < 10; i++) {
+      const decision = tryAcquire(state, windows, 1, 1_000 + i * 10);
+      expect(decision.allowed).toBe(true);
+      if (decision.allowed) state = decision.state;
+    }
+    const refused = tryAcquire(state, windows, 1, 1_095);
+    // The first entry (at 1000) leaves the 1 s window at 2000.
+    expect(refused).toEqual({ allowed: false, waitMs: 905, window: 'second' });
+  });
+
+  it('waits for as many old entries to expire as the new weight needs', () => {
+    let state: LimiterState = EMPTY_LIMITER;
+    for (const [at, weight] of [[0, 4], [100, 3], [200, 3]] as const) {
+      const d = tryAcquire(state, windows, weight, at);
+      if (!d.allowed) throw new Error('setup');
+      state = d.state;
+    }
+    // 10 used; 6 more needs the entries at 0 (4) and 100 (3) gone: wait until 1100.
+    expect(tryAcquire(state, windows, 6, 300)).toMatchObject({ allowed: false, waitMs: 800 });
+    expect(tryAcquire(state, windows, 6, 1_100).allowed).toBe(true);
+    expect(tryAcquire(state, windows, 6, 1_099).allowed).toBe(false);
+  });
+
+  it('never exceeds any window under a random weighted schedule, and every wait is minimal', () => {
+    const random = mulberry32(42);
+    let state: LimiterState = EMPTY_LIMITER;
+    const log: { at: number; weight: number }[] = [];
+    let now = 0;
+    for (let n = 0; n < 3_000; n++) {
+      now += Math.floor(random() * 150);
+      const weight = random() < 0.2 ? 1 + random() * 4 : 1;
+      const decision = tryAcquire(state, windows, weight, now);
+      if (decision.allowed) {
+        state = decision.state;
+        log.push({ at: now, weight });
+        for (const w of windows) expect(usedIn(log, now, w.windowMs)).toBeLessThanOrEqual(w.limit + 1e-9);
+        continue;
+      }
+      expect(decision.waitMs).toBeGreaterThan(0);
+      // Minimal: one millisecond earlier it is still refused; at the wait it is admitted.
+      expect(tryAcquire(state, windows, weight, now + decision.waitMs - 1).allowed).toBe(false);
+      const later = tryAcquire(state, windows, weight, now + decision.waitMs);
+      expect(later.allowed).toBe(true);
+      if (later.allowed) {
+        now += decision.waitMs;
+        state = later.state;
+        log.push({ at: now, weight });
+        for (const w of windows) expect(usedIn(log, now, w.windowMs)).toBeLessThanOrEqual(w.limit + 1e-9);
+      }
+    }
+    // The schedule really pushed against the limits (else the test proves nothing).
+    expect(log.length).toBeLessThan(3_000 * 1.1);
+    expect(usedIn(log, now, 60_000)).toBeGreaterThan(150);
+  });
+
+  it('forgets entries older than the longest window', () => {
+    let state: LimiterState = EMPTY_LIMITER;
+    for (let i = 0; i < 5; i++) {
+      const d = tryAcquire(state, windows, 1, i);
+      if (d.allowed) state = d.state;
+    }
+    const d = tryAcquire(state, windows, 1, 100_000);
+    expect(d.allowed && d.state.entries).toEqual([{ at: 100_000, weight: 1 }]);
+  });
+
+  it('throws for a weight that can never fit a window', () => {
+    expect(() => tryAcquire(EMPTY_LIMITER, windows, 11, 0)).toThrow(/never fit the second limit of 10/);
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('throws for weight %s', (weight) => {
+    expect(() => tryAcquire(EMPTY_LIMITER, windows, weight, 0)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ArchiveResponseError,
+  validateArchiveResponse,
+} from '../../../../functions/core/weather/validateArchiveResponse.ts';
+import { UpstreamError } from '../../../../functions/errors.ts';
+
+function good(): Record<string, unknown> {
+  return {
+    latitude: 42.5,
+    longitude: -71.0,
+    elevation: 12,
+    utc_offset_seconds: 0,
+    timezone: 'GMT',
+    hourly: { time: ['2023-01-01T22:00', '2023-01-01T23:00', '2023-01-02T00:00'], temperature_2m: [1.5, null, -3] },
+  };
+}
+
+function withHourly(time: unknown, temperature: unknown): Record<string, unknown> {
+  return { ...good(), hourly: { time, temperature_2m: temperature } };
+}
+
+describe('validateArchiveResponse', () => {
+  it('returns the typed response for a well-formed body, nulls kept', () => {
+    const response = validateArchiveResponse(good());
+    expect(response).toEqual({
+      latitude: 42.5,
+      longitude: -71,
+      elevation: 12,
+      utc_offset_seconds: 0,
+      hourly: { time: ['2023-01-01T22:00', '2023-01-01T23:00', '2023-01-02T00:00'], temperature_2m: [1.5, null, -3] },
+    });
+  });
+
+  it('accepts a body without elevation (the recorded data has none)', () => {
+    const { elevation: _drop, ...body } = good();
+    expect(validateArchiveResponse(body).elevation).toBeUndefined();
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a non-object body', [good()], 'body'],
+    ['null', null, 'body'],
+    ['a missing latitude', { ...good(), latitude: undefined }, 'latitude'],
+    ['a string longitude', { ...good(), longitude: '-71' }, 'longitude'],
+    ['a latitude out of range', { ...good(), latitude: 91 }, 'latitude'],
+    ['a non-numeric elevation', { ...good(), elevation: 'high' }, 'elevation'],
+    ['a non-UTC offset', { ...good(), utc_offset_seconds: 3600 }, 'utc_offset_seconds'],
+    ['a missing offset', { ...good(), utc_offset_seconds: undefined }, 'utc_offset_seconds'],
+    ['no hourly block', { ...good(), hourly: undefined }, 'hourly'],
+    ['time not an array', withHourly('2023-01-01T00:00', [1]), 'hourly.time'],
+    ['values not an array', withHourly(['2023-01-01T00:00'], 1), 'hourly.temperature_2m'],
+    ['lengths that differ', withHourly(['2023-01-01T00:00', '2023-01-01T01:00'], [1]), 'hourly.temperature_2m'],
+    ['an hour with minutes', withHourly(['2023-01-01T00:30'], [1]), 'hourly.time[0]'],
+    ['a date that does not exist', withHourly(['2023-02-30T00:00'], [1]), 'hourly.time[0]'],
+    ['an hour 24', withHourly(['2023-01-01T24:00'], [1]), 'hourly.time[0]'],
+    ['a time with a zone', withHourly(['2023-01-01T00:00Z'], [1]), 'hourly.time[0]'],
+    ['a numeric time', withHourly([1672531200], [1]), 'hourly.time[0]'],
+    ['a gap of two hours', withHourly(['2023-01-01T00:00', '2023-01-01T02:00'], [1, 2]), 'hourly.time[1]'],
+    ['hours out of order', withHourly(['2023-01-01T01:00', '2023-01-01T00:00'], [1, 2]), 'hourly.time[1]'],
+    ['a repeated hour', withHourly(['2023-01-01T01:00', '2023-01-01T01:00'], [1, 2]), 'hourly.time[1]'],
+    ['a string reading', withHourly(['2023-01-01T00:00'], ['1.5']), 'hourly.temperature_2m[0]'],
+    ['a boolean reading', withHourly(['2023-01-01T00:00'], [false]), 'hourly.temperature_2m[0]'],
+  ])('throws an ArchiveResponseError for %s, naming the field', (_label, body, field) => {
+    let caught: unknown;
+    try {
+      validateArchiveResponse(body);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ArchiveResponseError);
+    expect(caught).toBeInstanceOf(UpstreamError);
+    expect((caught as ArchiveResponseError).field).toBe(field);
+    expect((caught as Error).message).toContain(field);
+  });
+});
