@@ -1,0 +1,183 @@
+// The local host: builds the AppContext once, creates storage resources, and runs every definition's trigger
+// with the Functions host's semantics (see the trigger modules), plus the `cities` watcher that stands in for
+// Event Grid. The same definitions are registered with `app.*` for Azure by functions/index.ts.
+import type { AppContext, FunctionDefinition } from '../../functions/app/definition.ts';
+import { resolveSettingReferences } from '../../functions/app/definition.ts';
+import { createClients } from '../../functions/app/clients.ts';
+import { loadConfig } from '../../functions/config/loadConfig.ts';
+import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
+import { ensureStorageResources } from '../../functions/adapters/ensureResources.ts';
+import { parseHostJson, readHostJson } from './hostJson.ts';
+import { consoleSink, InvocationTracker, type FunctionStats, type LogSink } from './invocations.ts';
+import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
+import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
+import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
+import { startHttpServer, type RunningHttpServer } from './httpServer.ts';
+import { resolveKeys } from './httpAuth.ts';
+import { startBlobWatcher, type RunningBlobWatcher } from './blobWatcher.ts';
+import { probeIdle, waitForIdle, type IdleProbe, type IdleSources } from './idleMonitor.ts';
+import { sleep } from './sleep.ts';
+
+export interface LocalHostOptions {
+  definitions: readonly FunctionDefinition[];
+  settings: Readonly<Record<string, string | undefined>>;
+  /** host.json content; the repository's host.json when omitted. */
+  hostJson?: unknown;
+  /** 7071 by default, 0 for any free port. */
+  httpPort?: number;
+  verbose?: boolean;
+  log?: LogSink;
+  /** The container to announce on a queue as Event Grid would; `cities` → `city-files` by default, false for none. */
+  watch?: { container: string; queueName: string; intervalMs?: number } | false;
+}
+
+export interface LocalHostStats {
+  functions: Record<string, FunctionStats>;
+  queues: Record<string, QueueTriggerStats>;
+  eventHubs: Record<string, EventHubTriggerStats>;
+  blobsAnnounced: number;
+  lastProbe: IdleProbe | undefined;
+}
+
+export interface LocalHost {
+  app: AppContext;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly http: { url: string; functionKey: string; masterKey: string; keysGenerated: boolean };
+  runTimer(name: string): Promise<void>;
+  idle(): boolean;
+  stats(): LocalHostStats;
+  waitForIdle(options: { timeoutMs: number }): Promise<void>;
+}
+
+function expectConnection(definition: FunctionDefinition, actual: string, expected: string): void {
+  if (actual !== expected) {
+    throw new Error(`Function ${definition.name} uses connection "${actual}"; the local host provides only "${expected}"`);
+  }
+}
+
+export function createLocalHost(options: LocalHostOptions): LocalHost {
+  const config = loadConfig(options.settings);
+  const app: AppContext = { config, clients: createClients(config), now: () => new Date() };
+  // Settings with a default in loadConfig resolve to that default, as the deployed app settings always set them.
+  const settings = {
+    [SETTINGS.eventHubName]: config.eventHub.name,
+    [SETTINGS.eventHubConsumerGroup]: config.eventHub.consumerGroup,
+    [SETTINGS.refreshSchedule]: config.refresh.schedule,
+    ...options.settings,
+  };
+  const hostSettings = options.hostJson === undefined ? readHostJson() : parseHostJson(options.hostJson);
+  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false));
+  const keys = resolveKeys(options.settings);
+  const queues = new Map<string, RunningQueueTrigger>();
+  const timers = new Map<string, RunningTimerTrigger>();
+  const hubs = new Map<string, RunningEventHubTrigger>();
+  let server: RunningHttpServer | undefined;
+  let watcher: RunningBlobWatcher | undefined;
+  let lastProbe: IdleProbe | undefined;
+  const stopping = new AbortController();
+  let monitor: Promise<void> | undefined;
+
+  const idleSources = (): IdleSources => ({
+    tracker,
+    queueService: app.clients.queueService(),
+    queueNames: [...queues.values()].map((q) => q.queueName),
+    eventHubPending: [...hubs.values()].map((h) => () => h.pending()),
+    freshScan: () => watcher?.scan() ?? Promise.resolve(),
+  });
+
+  async function startTriggers(): Promise<void> {
+    const blobService = app.clients.blobService();
+    const queueService = app.clients.queueService();
+    const routes = [];
+    for (const definition of options.definitions) {
+      const { name } = definition;
+      switch (definition.trigger.type) {
+        case 'storageQueue': {
+          const d = definition as Extract<FunctionDefinition, { trigger: { type: 'storageQueue' } }>;
+          expectConnection(d, d.trigger.connection, STORAGE_CONNECTION);
+          const queueName = resolveSettingReferences(d.trigger.queueName, settings);
+          queues.set(name, await startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker }));
+          break;
+        }
+        case 'timer': {
+          const d = definition as Extract<FunctionDefinition, { trigger: { type: 'timer' } }>;
+          const schedule = resolveSettingReferences(d.trigger.schedule, settings);
+          timers.set(name, startTimerTrigger({ functionName: name, schedule, runOnStartup: d.trigger.runOnStartup ?? false, handler: d.handler(app), tracker }));
+          break;
+        }
+        case 'eventHub': {
+          const d = definition as Extract<FunctionDefinition, { trigger: { type: 'eventHub' } }>;
+          expectConnection(d, d.trigger.connection, EVENTHUB_CONNECTION);
+          hubs.set(
+            name,
+            await startEventHubTrigger({
+              functionName: name,
+              connection: config.eventHub.connection,
+              eventHubName: resolveSettingReferences(d.trigger.eventHubName, settings),
+              consumerGroup: resolveSettingReferences(d.trigger.consumerGroup, settings),
+              retry: d.trigger.retry,
+              handler: d.handler(app),
+              blobService,
+              settings: hostSettings.eventHubs,
+              tracker,
+            }),
+          );
+          break;
+        }
+        case 'http': {
+          const d = definition as Extract<FunctionDefinition, { trigger: { type: 'http' } }>;
+          routes.push({ functionName: name, route: d.trigger.route, methods: d.trigger.methods, authLevel: d.trigger.authLevel, handler: d.handler(app) });
+          break;
+        }
+      }
+    }
+    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow() });
+  }
+
+  return {
+    app,
+    get http() {
+      if (!server) throw new Error('The local host is not started');
+      return { url: server.url, functionKey: keys.functionKey, masterKey: keys.masterKey, keysGenerated: keys.generated };
+    },
+    async start() {
+      await ensureStorageResources(app.clients);
+      await startTriggers();
+      const watch = options.watch ?? { container: RESOURCES.citiesContainer, queueName: RESOURCES.cityFilesQueue };
+      if (watch) {
+        watcher = await startBlobWatcher({ ...watch, blobService: app.clients.blobService(), queueService: app.clients.queueService(), tracker });
+      }
+      monitor = (async () => {
+        while (!stopping.signal.aborted) {
+          lastProbe = await probeIdle(idleSources()).catch(() => lastProbe);
+          await sleep(500, stopping.signal);
+        }
+      })();
+    },
+    async stop() {
+      stopping.abort();
+      await monitor;
+      await watcher?.stop();
+      await Promise.all([...queues.values()].map((q) => q.stop()));
+      await Promise.all([...timers.values()].map((t) => t.stop()));
+      await Promise.all([...hubs.values()].map((h) => h.stop()));
+      await server?.stop();
+      await app.clients.close();
+    },
+    runTimer(name) {
+      const timer = timers.get(name);
+      if (!timer) return Promise.reject(new Error(`No timer function named "${name}" (timers: ${[...timers.keys()].join(', ') || 'none'})`));
+      return timer.runNow();
+    },
+    idle: () => lastProbe?.idle ?? false,
+    stats: () => ({
+      functions: tracker.stats(),
+      queues: Object.fromEntries([...queues].map(([name, q]) => [name, q.stats()])),
+      eventHubs: Object.fromEntries([...hubs].map(([name, h]) => [name, h.stats()])),
+      blobsAnnounced: watcher?.announced() ?? 0,
+      lastProbe,
+    }),
+    waitForIdle: ({ timeoutMs }) => waitForIdle(idleSources(), { timeoutMs, signal: stopping.signal }),
+  };
+}

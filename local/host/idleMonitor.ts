@@ -1,0 +1,64 @@
+// Decides when the app has nothing left to do: no message (visible, delayed or leased) in a trigger queue, no
+// invocation running, every Event Hubs partition processed up to its last enqueued event. A probe counts only if
+// nothing started or finished while it looked, so a handler that enqueues and then returns cannot slip past it.
+import type { QueueServiceClient } from '@azure/storage-queue';
+import type { InvocationTracker } from './invocations.ts';
+import { sleep } from './sleep.ts';
+
+export interface IdleSources {
+  tracker: InvocationTracker;
+  queueService: QueueServiceClient;
+  queueNames: readonly string[];
+  eventHubPending: readonly (() => Promise<number>)[];
+  /** Resolves after a watcher scan that started after the call (so a blob written before it is announced). */
+  freshScan(): Promise<unknown>;
+}
+
+export interface IdleProbe {
+  idle: boolean;
+  queued: number;
+  eventsPending: number;
+  running: number;
+}
+
+export async function probeIdle(sources: IdleSources): Promise<IdleProbe> {
+  const { tracker } = sources;
+  const generation = tracker.generation;
+  const running = tracker.running;
+  const counts = await Promise.all(
+    sources.queueNames.map(async (name) => (await sources.queueService.getQueueClient(name).getProperties()).approximateMessagesCount ?? 0),
+  );
+  const pending = await Promise.all(sources.eventHubPending.map((p) => p()));
+  const queued = counts.reduce((a, b) => a + b, 0);
+  const eventsPending = pending.reduce((a, b) => a + b, 0);
+  const quiet = running === 0 && tracker.running === 0 && tracker.generation === generation;
+  return { idle: quiet && queued === 0 && eventsPending === 0, queued, eventsPending, running };
+}
+
+export class IdleTimeoutError extends Error {
+  readonly last: IdleProbe | undefined;
+  constructor(timeoutMs: number, last: IdleProbe | undefined) {
+    super(
+      `The app was not idle after ${Math.round(timeoutMs / 1000)} s` +
+        (last ? ` (${last.queued} queued messages, ${last.eventsPending} unprocessed events, ${last.running} running)` : ''),
+    );
+    this.name = 'IdleTimeoutError';
+    this.last = last;
+  }
+}
+
+/** Waits for two consecutive idle probes after a fresh watcher scan; throws IdleTimeoutError when time runs out. */
+export async function waitForIdle(sources: IdleSources, options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const signal = options.signal ?? new AbortController().signal;
+  let last: IdleProbe | undefined;
+  let streak = 0;
+  await sources.freshScan();
+  while (Date.now() < deadline && !signal.aborted) {
+    last = await probeIdle(sources);
+    streak = last.idle ? streak + 1 : 0;
+    if (streak >= 2) return;
+    await sleep(options.intervalMs ?? 200, signal);
+  }
+  throw new IdleTimeoutError(options.timeoutMs, last);
+}

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { FunctionDefinition } from '../../../functions/app/definition.ts';
+import { encodeQueueMessage } from '../../../functions/adapters/queues.ts';
+import { eventually, fastHostJson, testHost, uniqueName, type TestHost } from './testHost.ts';
+
+const queues = QueueServiceClient.fromConnectionString(inject('azuriteConnectionString'));
+
+function queueFunction(name: string, queueName: string, handler: (message: unknown, metadata: Record<string, unknown>) => Promise<void>): FunctionDefinition {
+  return {
+    name,
+    trigger: { type: 'storageQueue', queueName, connection: 'STORAGE' },
+    handler: () => (message, context) => handler(message, context.triggerMetadata ?? {}),
+  };
+}
+
+describe('startQueueTrigger', () => {
+  let host: TestHost | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  it('decodes the base64 JSON message, passes the host trigger metadata and deletes the message on success', async () => {
+    const queueName = uniqueName('qt-ok');
+    const seen: { message: unknown; metadata: Record<string, unknown> }[] = [];
+    host = testHost({ definitions: [queueFunction('onJob', queueName, async (message, metadata) => void seen.push({ message, metadata }))] });
+    await host.start();
+    await queues.getQueueClient(queueName).sendMessage(encodeQueueMessage({ city: 'Peabody', n: 1 }));
+    await host.waitForIdle({ timeoutMs: 10_000 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.message).toEqual({ city: 'Peabody', n: 1 });
+    expect(seen[0]?.metadata).toMatchObject({ dequeueCount: 1, id: expect.any(String), popReceipt: expect.any(String) });
+    for (const key of ['insertionTime', 'expirationTime', 'nextVisibleTime']) {
+      expect(Number.isNaN(Date.parse(String(seen[0]?.metadata[key])))).toBe(false);
+    }
+    expect((await queues.getQueueClient(queueName).getProperties()).approximateMessagesCount).toBe(0);
+    expect(host.stats().queues.onJob).toMatchObject({ received: 1, completed: 1, poisoned: 0 });
+  });
+
+  it('redelivers a failing message with a growing dequeueCount and moves the original text to the poison queue after 5', async () => {
+    const queueName = uniqueName('qt-fail');
+    const attempts: number[] = [];
+    host = testHost({
+      definitions: [
+        queueFunction('alwaysFails', queueName, async (_message, metadata) => {
+          attempts.push(Number(metadata.dequeueCount));
+          throw new Error('boom');
+        }),
+      ],
+    });
+    await host.start();
+    const original = encodeQueueMessage({ job: 'poison me' });
+    await queues.getQueueClient(queueName).sendMessage(original);
+    const poisoned = await eventually(async () => {
+      const peeked = await queues.getQueueClient(`${queueName}-poison`).peekMessages();
+      return peeked.peekedMessageItems[0];
+    }, 15_000, 'the poison message');
+    expect(poisoned.messageText).toBe(original);
+    await host.waitForIdle({ timeoutMs: 10_000 });
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    expect((await queues.getQueueClient(queueName).getProperties()).approximateMessagesCount).toBe(0);
+    expect(host.logs.some((l) => l.level === 'error' && l.line.startsWith('[alwaysFails:') && l.line.includes('boom'))).toBe(true);
+  });
+
+  it('hides a failed message for host.json visibilityTimeout before the next attempt', async () => {
+    const queueName = uniqueName('qt-vis');
+    const times: number[] = [];
+    host = testHost({
+      hostJson: fastHostJson({ visibilityTimeout: '00:00:01', maxDequeueCount: 2 }),
+      definitions: [
+        queueFunction('failsTwice', queueName, async () => {
+          times.push(Date.now());
+          throw new Error('no');
+        }),
+      ],
+    });
+    await host.start();
+    await queues.getQueueClient(queueName).sendMessage(encodeQueueMessage({ x: 1 }));
+    await eventually(async () => ((await queues.getQueueClient(`${queueName}-poison`).getProperties()).approximateMessagesCount ?? 0) > 0 || undefined, 10_000, 'poison');
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+  });
+
+  it('runs a batch concurrently, never more than batchSize + newBatchThreshold at once', async () => {
+    const queueName = uniqueName('qt-batch');
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    host = testHost({
+      hostJson: fastHostJson({ batchSize: 4, newBatchThreshold: 2 }),
+      definitions: [
+        queueFunction('slow', queueName, async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((r) => setTimeout(r, 80));
+          running--;
+          done++;
+        }),
+      ],
+    });
+    const client = queues.getQueueClient(queueName);
+    await client.createIfNotExists();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => client.sendMessage(encodeQueueMessage({ i }))));
+    await host.start();
+    await host.waitForIdle({ timeoutMs: 15_000 });
+    expect(done).toBe(20);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(6);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Timer } from '@azure/functions';
+import type { FunctionDefinition } from '../../../functions/app/definition.ts';
+import { nextOccurrence } from '../../../local/host/timerTrigger.ts';
+import { eventually, testHost, type TestHost } from './testHost.ts';
+
+describe('nextOccurrence', () => {
+  it.each([
+    ['0 30 2 * * *', '2024-03-10T12:00:00.000Z', '2024-03-11T02:30:00.000Z'],
+    ['*/15 * * * * *', '2024-03-10T12:00:01.000Z', '2024-03-10T12:00:15.000Z'],
+    ['0 0 0 1 * *', '2024-02-15T00:00:00.000Z', '2024-03-01T00:00:00.000Z'],
+  ])('schedules %s after %s at %s (UTC)', (schedule, after, expected) => {
+    expect(nextOccurrence(schedule, new Date(after)).toISOString()).toBe(expected);
+  });
+
+  it.each([['0 30 2 * *'], ['every day'], ['0 99 2 * * *']])('throws for a schedule that is not six-field NCRONTAB: %s', (schedule) => {
+    expect(() => nextOccurrence(schedule, new Date())).toThrow(/NCRONTAB/);
+  });
+});
+
+describe('startTimerTrigger', () => {
+  let host: TestHost | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  const timerFunction = (name: string, schedule: string, calls: Timer[], fail = false): FunctionDefinition => ({
+    name,
+    trigger: { type: 'timer', schedule },
+    handler: () => async (timer) => {
+      calls.push(timer);
+      if (fail) throw new Error('timer failed');
+    },
+  });
+
+  it('runs a timer on demand with isPastDue false and the schedule resolved from %SETTING%', async () => {
+    const calls: Timer[] = [];
+    host = testHost({ definitions: [timerFunction('refresh', '%REFRESH_SCHEDULE%', calls)] });
+    await host.start();
+    await host.runTimer('refresh');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.isPastDue).toBe(false);
+    // The default REFRESH_SCHEDULE is 02:30 UTC daily.
+    expect(calls[0]?.scheduleStatus.next).toMatch(/T02:30:00\.000Z$/);
+  });
+
+  it('fires on its schedule', async () => {
+    const calls: Timer[] = [];
+    host = testHost({ definitions: [timerFunction('everySecond', '* * * * * *', calls)] });
+    await host.start();
+    await eventually(() => (calls.length >= 2 ? true : undefined), 5_000, 'two scheduled runs');
+    expect(Date.parse(calls[1]!.scheduleStatus.last)).toBeGreaterThan(0);
+  });
+
+  it('rejects an on-demand run with the handler error, and rejects an unknown timer', async () => {
+    host = testHost({ definitions: [timerFunction('broken', '0 0 0 1 1 *', [], true)] });
+    await host.start();
+    await expect(host.runTimer('broken')).rejects.toThrow('timer failed');
+    await expect(host.runTimer('nope')).rejects.toThrow(/No timer function named "nope"/);
+  });
+});
