@@ -1,4 +1,5 @@
 // Every function of the app, declared once. Add a definition here and both hosts (Azure and local/) run it.
 import type { FunctionDefinition } from '../app/definition.ts';
+import { aggregateTemperatures } from './aggregateTemperatures.ts';
 
-export const definitions: readonly FunctionDefinition[] = [];
+export const definitions: readonly FunctionDefinition[] = [aggregateTemperatures];

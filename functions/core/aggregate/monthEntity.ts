@@ -17,7 +17,7 @@ export interface MonthAggregate {
 }
 
 /** Only the properties the codec writes; the SDK adds etag and timestamp on read. */
-export interface MonthEntity {
+export type MonthEntity = {
   partitionKey: string;
   rowKey: string;
   month: string;
@@ -36,7 +36,7 @@ export interface MonthEntity {
   mean?: number;
   minAt?: string;
   maxAt?: string;
-}
+};
 
 export const MONTH_ROW_PREFIX = 'M|';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -1,0 +1,117 @@
+// The `aggregates` table behind a small interface. Writes are optimistic: read the touched months of one city,
+// merge, then write them in entity-group transactions with If-Match (or create); a conflict re-reads and re-merges.
+// Requests per call are O(months touched), never O(readings); every call reports how many it made.
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { DayRecord } from '../core/aggregate/dayPartial.ts';
+import { EMPTY_MONTH, mergeDays, type MonthState } from '../core/aggregate/mergeDays.ts';
+import { fromMonthEntity, monthAggregate, monthRowKey, toMonthEntity, type MonthAggregate } from '../core/aggregate/monthEntity.ts';
+import { UpstreamError } from '../errors.ts';
+
+export type Combine = (stored: MonthState, incoming: readonly DayRecord[]) => { month: MonthState; changed: number };
+export interface Place { city: string; lat: number; lng: number }
+export interface ApplyResult { changedDays: number; writtenMonths: number; operations: number; attempts: number }
+
+export interface AggregateTable {
+  /** Applies day records, grouped by month (YYYY-MM), to one city. Retries conflicts; throws when they persist. */
+  applyCity(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine?: Combine): Promise<ApplyResult>;
+  /** Month entities (raw properties) in [from, to], of one city or of all; in PartitionKey, RowKey order. */
+  listMonthEntities(range: { cityId?: string; from: string; to: string; select?: string[] }): AsyncIterable<Record<string, unknown>>;
+  /** Creates the table when missing (side tables of the replay). */
+  ensureTable(): Promise<void>;
+}
+
+export interface AggregateTableOptions {
+  maxAttempts?: number;
+  /** Waits between conflict retries; replaceable so a test can observe retries without slowing down. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Entity-group transactions take at most 100 actions, all in one partition. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? (error as { statusCode?: number }).statusCode : undefined;
+}
+
+/** 412: an If-Match lost to another writer; 409: a create lost to another writer. Both mean: re-read. */
+export function isWriteConflict(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 412 || status === 409;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createAggregateTable(client: TableClient, options: AggregateTableOptions = {}): AggregateTable {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const sleep = options.sleep ?? defaultSleep;
+
+  type Counter = { operations: number };
+
+  async function readStored(cityId: string, from: string, to: string, counter: Counter): Promise<Map<string, { aggregate: MonthAggregate; etag: string }>> {
+    const stored = new Map<string, { aggregate: MonthAggregate; etag: string }>();
+    const filter = odata`PartitionKey eq ${cityId} and RowKey ge ${monthRowKey(from)} and RowKey le ${monthRowKey(to)}`;
+    for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
+      counter.operations++;
+      for (const entity of page) {
+        const aggregate = fromMonthEntity(entity);
+        stored.set(aggregate.month, { aggregate, etag: String(entity.etag) });
+      }
+    }
+    return stored;
+  }
+
+  async function attempt(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine: Combine, counter: Counter) {
+    const keys = [...months.keys()].sort();
+    const stored = await readStored(cityId, keys[0] ?? '', keys[keys.length - 1] ?? '', counter);
+    let changedDays = 0;
+    const actions: TransactionAction[] = [];
+    for (const month of keys) {
+      const current = stored.get(month);
+      const next = combine(current?.aggregate.state ?? EMPTY_MONTH, months.get(month) ?? []);
+      if (next.changed === 0) continue; // a pure redelivery writes nothing
+      changedDays += next.changed;
+      const entity = toMonthEntity(monthAggregate(cityId, month, place, next.month));
+      actions.push(current ? ['update', entity, 'Replace', { etag: current.etag }] : ['create', entity]);
+    }
+    for (let i = 0; i < actions.length; i += MAX_TRANSACTION_ACTIONS) {
+      counter.operations++;
+      await client.submitTransaction(actions.slice(i, i + MAX_TRANSACTION_ACTIONS));
+    }
+    return { changedDays, writtenMonths: actions.length };
+  }
+
+  return {
+    async applyCity(cityId, place, months, combine = mergeDays) {
+      const counter = { operations: 0 };
+      for (let n = 1; ; n++) {
+        try {
+          const result = await attempt(cityId, place, months, combine, counter);
+          return { ...result, operations: counter.operations, attempts: n };
+        } catch (error) {
+          if (!isWriteConflict(error)) throw error;
+          if (n >= maxAttempts) {
+            throw new UpstreamError(`aggregates ${cityId}: write conflicts persisted after ${n} attempts`, { status: statusOf(error), cause: error });
+          }
+          // Full jitter: concurrent writers of one partition spread out instead of colliding again in step.
+          await sleep(Math.random() * Math.min(1000, 20 * 2 ** n));
+        }
+      }
+    },
+    async *listMonthEntities({ cityId, from, to, select }) {
+      const filter = cityId === undefined
+        ? odata`RowKey ge ${monthRowKey(from)} and RowKey le ${monthRowKey(to)}`
+        : odata`PartitionKey eq ${cityId} and RowKey ge ${monthRowKey(from)} and RowKey le ${monthRowKey(to)}`;
+      const queryOptions = select ? { filter, select } : { filter };
+      for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions }).byPage({ maxPageSize: 1000 })) {
+        yield* page;
+      }
+    },
+    async ensureTable() {
+      try {
+        await client.createTable();
+      } catch (error) {
+        if (statusOf(error) !== 409) throw error;
+      }
+    },
+  };
+}
