@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { FunctionDefinition } from '../../../functions/app/definition.ts';
+import type { QueueFunction } from '../../../functions/app/definition.ts';
 import { encodeQueueMessage } from '../../../functions/adapters/queues.ts';
 import { eventually, fastHostJson, testHost, uniqueName, type TestHost } from './testHost.ts';
 
 const queues = QueueServiceClient.fromConnectionString(inject('azuriteConnectionString'));
 
-function queueFunction(name: string, queueName: string, handler: (message: unknown, metadata: Record<string, unknown>) => Promise<void>): FunctionDefinition {
+function queueFunction(name: string, queueName: string, handler: (message: unknown, metadata: Record<string, unknown>) => Promise<void>): QueueFunction {
   return {
     name,
     trigger: { type: 'storageQueue', queueName, connection: 'STORAGE' },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Timer } from '@azure/functions';
-import type { FunctionDefinition } from '../../../functions/app/definition.ts';
+import type { TimerFunction } from '../../../functions/app/definition.ts';
 import { nextOccurrence } from '../../../local/host/timerTrigger.ts';
 import { eventually, testHost, type TestHost } from './testHost.ts';
 
@@ -25,7 +25,7 @@ describe('startTimerTrigger', () => {
     host = undefined;
   });
 
-  const timerFunction = (name: string, schedule: string, calls: Timer[], fail = false): FunctionDefinition => ({
+  const timerFunction = (name: string, schedule: string, calls: Timer[], fail = false): TimerFunction => ({
     name,
     trigger: { type: 'timer', schedule },
     handler: () => async (timer) => {
