@@ -8,6 +8,8 @@ export interface BlobStore {
   getText(container: string, name: string): Promise<string | undefined>;
   /** Streams a blob's bytes (a city file may be large); undefined when it does not exist. */
   openRead(container: string, name: string): Promise<{ stream: NodeJS.ReadableStream; metadata: Record<string, string>; etag: string } | undefined>;
+  /** Deletes a blob if it exists; true when one was deleted. */
+  deleteIfExists(container: string, name: string): Promise<boolean>;
   /** Lists blob names under a prefix, in name order. */
   list(container: string, prefix?: string): AsyncIterable<string>;
 }
@@ -43,6 +45,10 @@ export function createBlobStore(service: BlobServiceClient): BlobStore {
         if (isNotFound(error)) return undefined;
         throw error;
       }
+    },
+    async deleteIfExists(container, name) {
+      const response = await service.getContainerClient(container).getBlobClient(name).deleteIfExists();
+      return response.succeeded;
     },
     async *list(container, prefix) {
       for await (const blob of service.getContainerClient(container).listBlobsFlat(prefix ? { prefix } : {})) {

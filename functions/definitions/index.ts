@@ -1,5 +1,7 @@
 // Every function of the app, declared once. Add a definition here and both hosts (Azure and local/) run it.
 import type { FunctionDefinition } from '../app/definition.ts';
 import { aggregateTemperatures } from './aggregateTemperatures.ts';
+import { onCityFile } from './onCityFile.ts';
+import { refreshRecent } from './refreshRecent.ts';
 
-export const definitions: readonly FunctionDefinition[] = [aggregateTemperatures];
+export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, aggregateTemperatures];
