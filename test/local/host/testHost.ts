@@ -21,6 +21,10 @@ export function fastHostJson(queues: Record<string, unknown> = {}, eventHubs: Re
   };
 }
 
+export function testSettings(extra: Record<string, string> = {}): Record<string, string> {
+  return { STORAGE: inject('azuriteConnectionString'), EVENTHUB: NO_EVENT_HUB, ...extra };
+}
+
 export interface TestHost extends LocalHost {
   logs: { level: LogLevel; line: string }[];
 }
@@ -28,7 +32,7 @@ export interface TestHost extends LocalHost {
 export function testHost(options: Partial<LocalHostOptions> & Pick<LocalHostOptions, 'definitions'>): TestHost {
   const logs: { level: LogLevel; line: string }[] = [];
   const host = createLocalHost({
-    settings: { STORAGE: inject('azuriteConnectionString'), EVENTHUB: NO_EVENT_HUB },
+    settings: testSettings(),
     hostJson: fastHostJson(),
     httpPort: 0,
     watch: false,
