@@ -1,0 +1,189 @@
+// An Open-Meteo archive stand-in: a real HTTP server on GET /v1/archive with the real query contract, serving
+// the recorded data (or synthetic data), with switches for the failures the real API and networks produce.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { requestWeight } from '../../functions/core/weather/requestWeight.ts';
+import { parseArchiveQuery } from './archiveQuery.ts';
+import { archiveBody, toWire } from './archiveBody.ts';
+import { loadRecordedCells, type RecordedCells } from './recordedCells.ts';
+
+export type Fault = '429' | '5xx' | 'hang' | 'truncate';
+
+export interface StandInOptions {
+  port?: number;
+  host?: string;
+  /** Delay before every answer. */
+  latencyMs?: number;
+  /** Share (0..1) of calls answered 429 with `Retry-After: retryAfterSeconds`. */
+  rate429?: number;
+  retryAfterSeconds?: number;
+  /** Share of calls answered 500/502/503. */
+  rate5xx?: number;
+  /** Share of calls that never get an answer (the client's timeout must fire). */
+  hangRate?: number;
+  /** Share of calls whose body stops half-way (the socket is cut). */
+  truncateRate?: number;
+  /** Pause between the body's 8 chunks. */
+  slowBodyMs?: number;
+  /** Answer null for the last N days of every range (ERA5's lag). */
+  nullTrailingDays?: number;
+  /** Enforce a weighted limit per fixed window (default a minute), answering the real 429 past it. */
+  limitPerWindow?: number;
+  limitWindowMs?: number;
+  /** Last day the archive has; later dates get the real 400. Default: yesterday (UTC). */
+  availableUntil?: string;
+  /** Seed for the fault dice, so a run can be replayed. */
+  seed?: number;
+  recorded?: RecordedCells;
+}
+
+export interface StandInStats {
+  calls: number;
+  weight: number;
+  served: number;
+  rateLimited: number;
+  limitExceeded: number;
+  serverErrors: number;
+  hangs: number;
+  truncated: number;
+  badRequests: number;
+  /** Every valid archive call: arrival time, weight, status (0 = hung). */
+  log: { at: number; weight: number; status: number }[];
+}
+
+export interface RunningStandIn {
+  url: string;
+  stats(): StandInStats;
+  /** Queues faults for the next calls, in order, ahead of the random switches. */
+  inject(...faults: Fault[]): void;
+  close(): Promise<void>;
+}
+
+function dice(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promise<RunningStandIn> {
+  const recorded = options.recorded ?? loadRecordedCells();
+  const random = dice(options.seed ?? 1);
+  const queued: Fault[] = [];
+  const windowMs = options.limitWindowMs ?? 60_000;
+  const used = new Map<number, number>();
+  const sockets = new Set<Socket>();
+  const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, log: [] };
+
+  function pickFault(): Fault | undefined {
+    const next = queued.shift();
+    if (next) return next;
+    const roll = (rate: number | undefined, fault: Fault) => (rate && random() < rate ? fault : undefined);
+    return roll(options.rate429, '429') ?? roll(options.rate5xx, '5xx') ?? roll(options.hangRate, 'hang') ?? roll(options.truncateRate, 'truncate');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    if (req.method !== 'GET' || url.pathname !== '/v1/archive') return json(res, 404, { error: true, reason: 'Not Found' });
+    const until = options.availableUntil ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const query = parseArchiveQuery(url.searchParams, until);
+    if ('reason' in query) {
+      stats.badRequests++;
+      return json(res, 400, { error: true, reason: query.reason });
+    }
+    const at = Date.now();
+    const days = (Date.parse(query.end) - Date.parse(query.start)) / 86_400_000 + 1;
+    const weight = requestWeight(days, 1, query.locations.length);
+    const entry = { at, weight, status: 0 };
+    stats.calls++;
+    stats.weight += weight;
+    stats.log.push(entry);
+    if (options.latencyMs) await sleep(options.latencyMs);
+
+    if (options.limitPerWindow !== undefined) {
+      const window = Math.floor(at / windowMs);
+      const spent = used.get(window) ?? 0;
+      if (spent + weight > options.limitPerWindow + 1e-9) {
+        stats.limitExceeded++;
+        stats.rateLimited++;
+        entry.status = 429;
+        const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - Date.now()) / 1000));
+        return json(res, 429, { error: true, reason: 'Minutely API request limit exceeded. Please try again in one minute.' }, { 'retry-after': String(retryAfter) });
+      }
+      used.set(window, spent + weight);
+    }
+
+    const fault = pickFault();
+    if (fault === '429') {
+      stats.rateLimited++;
+      entry.status = 429;
+      return json(res, 429, { error: true, reason: 'Too many concurrent requests' }, { 'retry-after': String(options.retryAfterSeconds ?? 1) });
+    }
+    if (fault === '5xx') {
+      stats.serverErrors++;
+      entry.status = [500, 502, 503][stats.serverErrors % 3]!;
+      return json(res, entry.status, { error: true, reason: 'Internal Server Error' });
+    }
+    if (fault === 'hang') {
+      stats.hangs++;
+      return; // never answered; close() destroys the socket
+    }
+
+    const text = toWire(query.locations.map((location) => archiveBody(recorded, location, query, options.nullTrailingDays ?? 0)));
+    const body = Buffer.from(text, 'utf8');
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+    if (fault === 'truncate') {
+      stats.truncated++;
+      entry.status = 200;
+      res.write(body.subarray(0, Math.floor(body.length / 2)));
+      await sleep(5);
+      res.socket?.destroy();
+      return;
+    }
+    const chunk = Math.ceil(body.length / 8);
+    for (let offset = 0; offset < body.length; offset += chunk) {
+      if (options.slowBodyMs && offset > 0) await sleep(options.slowBodyMs);
+      if (res.destroyed) return;
+      res.write(body.subarray(offset, offset + chunk));
+    }
+    res.end();
+    stats.served++;
+    entry.status = 200;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: true, reason: String(error) });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}/v1/archive`,
+    stats: () => ({ ...stats, log: [...stats.log] }),
+    inject: (...faults) => void queued.push(...faults),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

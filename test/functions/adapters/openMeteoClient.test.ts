@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenMeteoClient, type OpenMeteoClientOptions } from '../../../functions/adapters/openMeteoClient.ts';
+import { ArchiveResponseError } from '../../../functions/core/weather/validateArchiveResponse.ts';
+import { RateLimitedError, UpstreamError, ValidationError } from '../../../functions/errors.ts';
+import { startOpenMeteoStandIn, type RunningStandIn, type StandInOptions } from '../../../local/openmeteo/standIn.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const peabody = { lat: 42.536457, lng: -70.985786, start: '2023-01-01', end: '2023-01-03' };
+const generous = [{ name: 'minute', windowMs: 60_000, limit: 10_000 }];
+const closers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function setup(standInOptions: StandInOptions = {}, clientOptions: Partial<OpenMeteoClientOptions> = {}) {
+  const standIn = await startOpenMeteoStandIn({ availableUntil: '2024-12-31', ...standInOptions });
+  closers.push(() => standIn.close());
+  const client = createOpenMeteoClient({ url: standIn.url, timeoutMs: 2_000, limits: generous, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...clientOptions });
+  closers.push(() => client.close());
+  return { standIn, client };
+}
+
+function okCalls(standIn: RunningStandIn) {
+  return standIn.stats().served;
+}
+
+describe('createOpenMeteoClient', () => {
+  it('fetches and validates an archive response, spending the request weight once', async () => {
+    const { standIn, client } = await setup();
+    const result = await client.fetchArchive(peabody);
+    expect(result).toMatchObject({ weight: 1, attempts: 1 });
+    expect(result.response).toMatchObject({ latitude: 42.5, longitude: -71, utc_offset_seconds: 0 });
+    expect(result.response.hourly.time).toHaveLength(72);
+    expect(standIn.stats()).toMatchObject({ calls: 1, weight: 1, served: 1 });
+  });
+
+  it.each<[string, ('5xx' | 'truncate')[]]>([
+    ['a 5xx', ['5xx']],
+    ['three 5xx in a row', ['5xx', '5xx', '5xx']],
+    ['a truncated body', ['truncate']],
+    ['a 5xx then a truncated body', ['5xx', 'truncate']],
+  ])('retries after %s and then succeeds', async (_label, faults) => {
+    const { standIn, client } = await setup();
+    standIn.inject(...faults);
+    const result = await client.fetchArchive(peabody);
+    expect(result.attempts).toBe(faults.length + 1);
+    expect(standIn.stats().calls).toBe(faults.length + 1);
+    expect(okCalls(standIn)).toBe(1);
+  });
+
+  it('retries a call that hangs past the timeout', async () => {
+    const { standIn, client } = await setup({}, { timeoutMs: 300 });
+    standIn.inject('hang');
+    const started = Date.now();
+    const result = await client.fetchArchive(peabody);
+    expect(result.attempts).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('retries a body that is too slow between chunks, then gives up with an UpstreamError naming the attempts', async () => {
+    const { client } = await setup({ slowBodyMs: 400 }, { timeoutMs: 150, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    await expect(client.fetchArchive(peabody)).rejects.toThrow(/after 2 attempts/);
+  });
+
+  it('throws an UpstreamError after the bounded attempts when every call fails', async () => {
+    const { standIn, client } = await setup({ rate5xx: 1 });
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).status).toBeGreaterThanOrEqual(500);
+    expect((error as Error).message).toMatch(/after 4 attempts/);
+    expect(standIn.stats().calls).toBe(4);
+  });
+
+  it('throws a RateLimitedError with the server Retry-After on 429, without retrying', async () => {
+    const { standIn, client } = await setup({ retryAfterSeconds: 42 });
+    standIn.inject('429');
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(42_000);
+    expect(standIn.stats().calls).toBe(1);
+  });
+
+  it('throws a ValidationError with the API reason on 400, without retrying', async () => {
+    const { standIn, client } = await setup({ availableUntil: '2023-06-30' });
+    const error = await client.fetchArchive({ ...peabody, end: '2023-07-01' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain("Parameter 'end_date' is out of allowed range from 1940-01-01 to 2023-06-30");
+    expect(standIn.stats().badRequests).toBe(1);
+  });
+
+  it('throws a RateLimitedError with the default wait when a 429 has no Retry-After', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end('{"error":true,"reason":"Hourly API request limit exceeded"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const client = createOpenMeteoClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`, timeoutMs: 1_000, limits: generous });
+    closers.push(() => client.close());
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toMatchObject({ retryAfterMs: 60_000, message: expect.stringContaining('Hourly API request limit exceeded') });
+  });
+
+  it('rejects a 200 body of the wrong shape with an ArchiveResponseError, sends the apikey and keeps it out of errors', async () => {
+    let seenKey: string | null = null;
+    const server = createServer((req, res) => {
+      seenKey = new URL(req.url ?? '/', 'http://x').searchParams.get('apikey');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"latitude":1,"longitude":1,"utc_offset_seconds":3600,"hourly":{"time":[],"temperature_2m":[]}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const client = createOpenMeteoClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`, apiKey: 's3cret-key', timeoutMs: 1_000, limits: generous });
+    closers.push(() => client.close());
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArchiveResponseError);
+    expect((error as ArchiveResponseError).field).toBe('utc_offset_seconds');
+    expect(seenKey).toBe('s3cret-key');
+    expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain('s3cret');
+  });
+
+  it('holds the configured rate against the stand-in’s enforced limit: no 429 is ever served', async () => {
+    // The stand-in allows 10 weighted calls per fixed 1 s window; the client's sliding log allows 10 in any 1 s,
+    // which is stricter. 30 calls from 6 concurrent callers must take at least 2 s and meet no 429.
+    const { standIn, client } = await setup(
+      { limitPerWindow: 10, limitWindowMs: 1_000 },
+      { limits: [{ name: 'second', windowMs: 1_000, limit: 10 }] },
+    );
+    const started = Date.now();
+    const queue = Array.from({ length: 30 }, (_, i) => i);
+    await Promise.all(Array.from({ length: 6 }, async () => {
+      while (queue.shift() !== undefined) await client.fetchArchive(peabody);
+    }));
+    const elapsed = Date.now() - started;
+    expect(standIn.stats()).toMatchObject({ calls: 30, served: 30, rateLimited: 0 });
+    expect(elapsed).toBeGreaterThanOrEqual(1_900);
+    expect(elapsed).toBeLessThan(6_000);
+  });
+});
