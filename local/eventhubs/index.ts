@@ -1,0 +1,78 @@
+// The programmatic entry point: start an Event Hubs emulator that the unmodified @azure/event-hubs client can use.
+import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
+import { EventStore } from './eventStore.ts';
+import { DEV_SAS_KEY } from './sas.ts';
+import { listen, SILENT_LOGGER, type EmulatorLogger } from './server.ts';
+
+export { DEFAULT_CONFIG, LIMITS, validateConfig } from './config.ts';
+export type { EmulatorConfig, EventHubEntityConfig, ConsumerGroupConfig, NamespaceConfig, HubDefinition } from './config.ts';
+export { EmulatorError, EmulatorConfigError, EmulatorStorageError } from './errors.ts';
+export type { EmulatorLogger } from './server.ts';
+export { DEV_SAS_KEY } from './sas.ts';
+
+export const DEFAULT_PORT = 5672;
+const IN_MEMORY_RETENTION_MS = 60 * 60 * 1000;
+
+export interface StartOptions {
+  /** 5672 by default; 0 lets the OS pick one (read it from the result). */
+  port?: number;
+  /** 127.0.0.1 by default, so nothing outside this machine can reach an emulator with a published key. */
+  host?: string;
+  config?: EmulatorConfig;
+  /** Keep each partition's log in this folder so a restart loses nothing; in memory when absent. */
+  dataDir?: string;
+  /** How long events are kept: 1 hour in memory, unlimited with dataDir, unless set. */
+  retentionMs?: number;
+  /** One debug line per connection and link; silent by default. */
+  logger?: EmulatorLogger;
+}
+
+export interface RunningEmulator {
+  port: number;
+  /** The official emulator's connection string (without EntityPath), pointing at the port actually bound. */
+  connectionString: string;
+  /** The hubs the emulator serves. */
+  hubs: string[];
+  close(): Promise<void>;
+}
+
+export function emulatorConnectionString(port: number, entityPath?: string): string {
+  const endpoint = port === DEFAULT_PORT ? 'sb://localhost' : `sb://localhost:${port}`;
+  const parts = [
+    `Endpoint=${endpoint}`,
+    `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`,
+    `SharedAccessKey=${DEV_SAS_KEY.key}`,
+    'UseDevelopmentEmulator=true',
+  ];
+  if (entityPath) parts.push(`EntityPath=${entityPath}`);
+  return `${parts.join(';')};`;
+}
+
+export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
+  const hubs = validateConfig(options.config ?? DEFAULT_CONFIG);
+  const retentionMs = options.retentionMs ?? (options.dataDir ? undefined : IN_MEMORY_RETENTION_MS);
+  const store = new EventStore(hubs, { dataDir: options.dataDir, retentionMs });
+  let server;
+  try {
+    server = await listen({
+      port: options.port ?? DEFAULT_PORT,
+      host: options.host ?? '127.0.0.1',
+      store,
+      key: DEV_SAS_KEY,
+      logger: options.logger ?? SILENT_LOGGER,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const running = server;
+  return {
+    port: running.port,
+    connectionString: emulatorConnectionString(running.port),
+    hubs: hubs.map((h) => h.name),
+    close: async () => {
+      await running.close();
+      await store.close();
+    },
+  };
+}
