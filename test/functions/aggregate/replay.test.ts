@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { createAggregateTable } from '../../../functions/adapters/aggregateTable.ts';
+import { listRawCityIds } from '../../../functions/adapters/rawCityIds.ts';
+import { aggregateBatch } from '../../../functions/aggregate/aggregateBatch.ts';
+import { forEachLimit } from '../../../functions/aggregate/forEachLimit.ts';
+import { replay, type ReplayDeps } from '../../../functions/aggregate/replay.ts';
+import { verify } from '../../../functions/aggregate/verify.ts';
+import { rawBlobName, type CityDayEvent } from '../../../functions/core/model.ts';
+import { newContainer, newTable, tableSnapshot, uniqueName } from './fixtures.ts';
+import { recorded, recordedEvents } from './recordedData.ts';
+
+const connectionString = inject('azuriteConnectionString');
+const cities = recorded.cities.slice(0, 3);
+const ids = cities.map((c) => c.cityId);
+const side = (name: string) => createAggregateTable(TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection: true }));
+
+let live: Awaited<ReturnType<typeof newTable>>;
+let raw: Awaited<ReturnType<typeof newContainer>>;
+let deps: ReplayDeps;
+let finalEvents: CityDayEvent[];
+
+beforeAll(async () => {
+  live = await newTable(connectionString, 'aggstream');
+  raw = await newContainer(connectionString, 'raw-replay-');
+  const deadletter = await newContainer(connectionString, 'deadletter-replay-');
+  // The stream first sees early fetches of the last days with nulls (as ERA5 lags), then the complete re-fetch.
+  finalEvents = recordedEvents('2023-09-23T10:00:00Z', cities);
+  const early = finalEvents.filter((e) => e.date >= '2023-08-26').map((e) => ({
+    ...e, hourly: e.hourly.map((v, h) => (h > 6 ? null : v)), source: { ...e.source, fetchedAt: '2023-08-31T02:00:00Z' },
+  }));
+  const stream = [...finalEvents, ...early].sort((a, b) => (a.date < b.date ? 1 : -1)); // newest first: out of order
+  for (let i = 0; i < stream.length; i += 400) {
+    const slice = stream.slice(i, i + 400);
+    await aggregateBatch({ table: live.table, blobs: deadletter.blobs, deadletterContainer: deadletter.name }, slice,
+      { partitionId: '0', sequenceNumbers: slice.map((_, k) => i + k), enqueuedTimes: [] });
+  }
+  // Ingest overwrites a day's raw blob with each fetch, so the blobs hold the final versions, plus one bad blob.
+  await forEachLimit(finalEvents, 32, (e) => raw.blobs.putJson(raw.name, rawBlobName(e.cityId, e.date), e));
+  await raw.blobs.putJson(raw.name, rawBlobName(ids[0] ?? '', '2023-09-01'), { v: 1, broken: true });
+  deps = { blobs: raw.blobs, rawContainer: raw.name, listCityIds: () => listRawCityIds(raw.service, raw.name), liveTable: live.table, sideTable: side };
+}, 120_000);
+
+describe('replay', () => {
+  it('recomputes from raw blobs exactly what the stream computed, bit for bit', async () => {
+    const target = uniqueName('side');
+    const result = await replay(deps, { from: '2023-01', to: '2023-09', target });
+    expect(result).toMatchObject({ target, cities: 3, months: 24, days: 3 * 242, blobsRead: 3 * 242 + 1 });
+    expect(result.skipped).toEqual([{ blob: `${ids[0]}/2023/2023-09-01.json`, reason: expect.stringMatching(/^cityId/) as string }]);
+    const sideClient = TableClient.fromConnectionString(connectionString, target, { allowInsecureConnection: true });
+    expect(await tableSnapshot(sideClient)).toEqual(await tableSnapshot(live.client));
+  });
+
+  it('replays only the named cities and months', async () => {
+    const target = uniqueName('side');
+    const result = await replay(deps, { cities: [ids[1] ?? ''], from: '2023-02', to: '2023-03', target });
+    expect(result).toMatchObject({ cities: 1, months: 2, days: 28 + 31 });
+    const keys = Object.keys(await tableSnapshot(TableClient.fromConnectionString(connectionString, target, { allowInsecureConnection: true })));
+    expect(keys).toEqual([`${ids[1]}/M|2023-02`, `${ids[1]}/M|2023-03`]);
+  });
+
+  it('into the live table changes nothing the stream got right and restores what it lost', async () => {
+    const before = await tableSnapshot(live.client);
+    const unchanged = await replay(deps, { cities: ids.slice(0, 2), from: '2023-01', to: '2023-08', target: 'live' });
+    expect(unchanged.tableOperations).toBe(2); // one read per city, no write
+    await live.client.deleteEntity(ids[2] ?? '', 'M|2023-04');
+    await replay(deps, { cities: [ids[2] ?? ''], from: '2023-04', to: '2023-04', target: 'live' });
+    expect(await tableSnapshot(live.client)).toEqual(before);
+  });
+});
+
+describe('verify', () => {
+  it('reports no difference between the stream and a replay, and reports every planted one', async () => {
+    const sideTable = uniqueName('side');
+    await replay(deps, { from: '2023-01', to: '2023-08', target: sideTable });
+    const clean = await verify({ liveTable: live.table, sideTable: side }, { from: '2023-01', to: '2023-08', sideTable });
+    expect(clean).toMatchObject({ compared: 24, differences: [], onlyInStream: [], onlyInBatch: [], truncated: false });
+
+    const sideClient = TableClient.fromConnectionString(connectionString, sideTable, { allowInsecureConnection: true });
+    const planted = await sideClient.getEntity<{ max: number }>(ids[1] ?? '', 'M|2023-05');
+    await sideClient.updateEntity({ partitionKey: ids[1] ?? '', rowKey: 'M|2023-05', max: planted.max + 1e-9 }, 'Merge');
+    await sideClient.deleteEntity(ids[2] ?? '', 'M|2023-06');
+    await sideClient.createEntity({ partitionKey: 'nowhere', rowKey: 'M|2023-07', city: 'x' });
+    const dirty = await verify({ liveTable: live.table, sideTable: side }, { from: '2023-01', to: '2023-08', sideTable });
+    expect(dirty.differences).toEqual([{ cityId: ids[1], month: '2023-05', field: 'max', stream: planted.max, batch: planted.max + 1e-9 }]);
+    expect(dirty.onlyInStream).toEqual([{ cityId: ids[2], month: '2023-06' }]);
+    expect(dirty.onlyInBatch).toEqual([{ cityId: 'nowhere', month: '2023-07' }]);
+    const scoped = await verify({ liveTable: live.table, sideTable: side }, { cities: [ids[0] ?? ''], from: '2023-01', to: '2023-08', sideTable });
+    expect(scoped).toMatchObject({ compared: 8, counts: { differences: 0, onlyInStream: 0, onlyInBatch: 0 } });
+  });
+});
