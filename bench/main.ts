@@ -7,6 +7,7 @@ import { meetsTarget, type Bench, type Figure } from './lib/types.ts';
 
 const registry: Record<string, () => Promise<Bench>> = {
   decode: async () => (await import('./stages/decode.ts')).decodeBench,
+  table: async () => (await import('./stages/table.ts')).tableBench,
 };
 
 async function main(): Promise<void> {
