@@ -1,7 +1,11 @@
 // Every function of the app, declared once. Add a definition here and both hosts (Azure and local/) run it.
 import type { FunctionDefinition } from '../app/definition.ts';
+import { adminReplay } from './adminReplay.ts';
+import { adminVerify } from './adminVerify.ts';
 import { aggregateTemperatures } from './aggregateTemperatures.ts';
+import { getAggregates } from './getAggregates.ts';
+import { getCities } from './getCities.ts';
 import { onCityFile } from './onCityFile.ts';
 import { refreshRecent } from './refreshRecent.ts';
 
-export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, aggregateTemperatures];
+export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, aggregateTemperatures, getCities, getAggregates, adminReplay, adminVerify];

@@ -111,3 +111,20 @@ export function fromMonthEntity(entity: Record<string, unknown>): MonthAggregate
   }
   return monthAggregate(partitionKey, month, { city, lat, lng }, state);
 }
+
+/** Typed properties a query needs; reading these avoids fetching and decoding `dayPartials`. */
+export const TOTAL_PROPERTIES = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt'];
+
+/** The month totals of a stored entity as written by toMonthEntity (absent extremes and mean read as null). */
+export function monthTotalsFromEntity(entity: Record<string, unknown>): { month: string; totals: Totals } {
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const rowKey = String(entity.rowKey);
+  return {
+    month: rowKey.slice(MONTH_ROW_PREFIX.length),
+    totals: {
+      min: num(entity.min), max: num(entity.max), mean: num(entity.mean), sum: num(entity.sum) ?? 0, count: num(entity.count) ?? 0,
+      missingHours: num(entity.missingHours) ?? 0, days: num(entity.days) ?? 0, minAt: str(entity.minAt), maxAt: str(entity.maxAt),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// One output row of the aggregates API and its CSV form (RFC 4180: a period never needs quoting; empty = null).
+import type { Totals } from '../core/aggregate/deriveTotals.ts';
+
+export interface PeriodRow extends Totals {
+  /** `YYYY-MM`, `YYYY`, or `from..to` for groupBy=all. */
+  period: string;
+}
+
+const COLUMNS = ['period', 'min', 'max', 'mean', 'count', 'missingHours', 'days', 'minAt', 'maxAt'] as const;
+
+export function csvHeader(): string {
+  return `${COLUMNS.join(',')}\r\n`;
+}
+
+export function csvLine(row: PeriodRow): string {
+  return `${COLUMNS.map((c) => (row[c] === null ? '' : String(row[c]))).join(',')}\r\n`;
+}

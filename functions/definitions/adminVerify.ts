@@ -1,0 +1,11 @@
+// POST /api/ops/verify (admin key): compare the stream's aggregates with a replay's side table.
+// Not /api/admin/…: the Functions host refuses any route starting with "admin".
+import { parseVerifyRequest, verifyFromApp } from '../aggregate/batchEntry.ts';
+import { createAdminBatchHandler } from '../api/adminBatch.ts';
+import type { HttpFunction } from '../app/definition.ts';
+
+export const adminVerify: HttpFunction = {
+  name: 'adminVerify',
+  trigger: { type: 'http', route: 'ops/verify', methods: ['POST'], authLevel: 'admin' },
+  handler: (app) => createAdminBatchHandler('adminVerify', parseVerifyRequest, (request) => verifyFromApp(app, request)),
+};

@@ -1,0 +1,15 @@
+// GET /api/aggregates (function key): month, year or whole-range aggregates of one city, streamed as JSON or CSV.
+import { createAggregateTable } from '../adapters/aggregateTable.ts';
+import { createGetAggregatesHandler } from '../api/getAggregates.ts';
+import type { HttpFunction } from '../app/definition.ts';
+import { RESOURCES } from '../config/settings.ts';
+
+export const getAggregates: HttpFunction = {
+  name: 'getAggregates',
+  trigger: { type: 'http', route: 'aggregates', methods: ['GET'], authLevel: 'function' },
+  handler: (app) =>
+    createGetAggregatesHandler({
+      aggregates: createAggregateTable(app.clients.table(RESOURCES.aggregatesTable)),
+      cities: app.clients.table(RESOURCES.citiesTable),
+    }),
+};
