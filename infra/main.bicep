@@ -48,8 +48,8 @@ param eventHubPartitionCount int = 4
 @maxValue(40)
 param eventHubCapacity int = 1
 
-@description('Optional. Most instances the Function App scales out to.')
-@minValue(1)
+@description('Optional. Most instances the Function App scales out to (Flex Consumption accepts 40-1000).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

@@ -48,7 +48,7 @@ param applicationInsightsName string
 param nodeVersion string = '22'
 
 @description('Optional. Upper bound on instances the plan scales out to.')
-@minValue(1)
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
