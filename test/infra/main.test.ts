@@ -220,6 +220,9 @@ describe.skipIf(bicep.missing !== undefined)('main.bicep', () => {
     const vault = single(template, 'Microsoft.KeyVault/vaults');
     expect(vault.properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true });
     expect(moduleDeployment(template, 'weather-key-vault')).toHaveProperty('condition', "[variables('hasWeatherApiKey')]");
+    const vaultRoles = ofType(moduleDeployment(template, 'weather-key-vault').properties!.template!, 'Microsoft.Authorization/roleAssignments');
+    expect(vaultRoles).toHaveLength(1);
+    expect(String(vaultRoles[0]!.properties?.roleDefinitionId)).toContain("variables('keyVaultSecretsUser')");
     expect(template.variables?.hasWeatherApiKey).toBe("[not(empty(parameters('weatherApiKey')))]");
   });
 
@@ -237,6 +240,12 @@ describe.skipIf(bicep.missing !== undefined)('main.bicep', () => {
       },
     });
     expect(subscription.properties).not.toHaveProperty('destination');
+    // The topic's identity gets its queue role in a nested deployment the subscription waits for.
+    const topicTemplate = eventGrid.properties!.template!;
+    const sender = declaredResources(topicTemplate).find(({ resource }) => resource.type === 'Microsoft.Resources/deployments')!.resource;
+    expect(moduleParameter(sender, 'queueRoles')).toEqual(['Storage Queue Data Message Sender']);
+    expect(moduleParameter(sender, 'principalId')).toContain('identity.principalId');
+    expect(subscription.dependsOn?.some((dependency) => dependency.includes('queue-sender'))).toBe(true);
   });
 
   it('assigns only allowed roles, each at its narrowest scope, named guid(scope, principal, role)', () => {
