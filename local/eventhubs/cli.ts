@@ -1,0 +1,93 @@
+// Standalone CLI: `npm run eventhubs-emulator -- --help`. Runs in the foreground until Ctrl-C.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, EmulatorError, emulatorConnectionString, start, type EmulatorConfig, type EmulatorLogger } from './index.ts';
+
+const USAGE = `Usage: npm run eventhubs-emulator -- [options]
+
+An in-process Event Hubs emulator (AMQP 1.0 on plain TCP) for the @azure/event-hubs client.
+
+Options:
+  --port N               port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host HOST            address to bind (default 127.0.0.1)
+  --config FILE          hubs in the official emulator's Config.json shape (default: temperatures, 4 partitions)
+  --data-dir DIR         keep each partition's log in DIR so a restart loses nothing (default: in memory)
+  --retention-minutes N  drop events older than N minutes (default 60 in memory, unlimited with --data-dir)
+  --verbose              log one line per connection and link
+  --help                 show this help`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'retention-minutes': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`--${name} must be a non-negative number, got '${value}'`);
+  return n;
+}
+
+function readConfig(path: string | undefined): EmulatorConfig | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as EmulatorConfig;
+  } catch (error) {
+    return fail(`cannot read --config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export const consoleLogger: EmulatorLogger = {
+  debug: (message) => process.stderr.write(`[eventhubs] ${message}\n`),
+  warn: (message) => process.stderr.write(`[eventhubs] warning: ${message}\n`),
+};
+
+async function main(): Promise<void> {
+  const args = parse();
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const retentionMinutes = number(args['retention-minutes'], 'retention-minutes');
+  const emulator = await start({
+    port: number(args.port, 'port') ?? DEFAULT_PORT,
+    host: args.host,
+    config: readConfig(args.config),
+    dataDir: args['data-dir'],
+    retentionMs: retentionMinutes === undefined ? undefined : retentionMinutes * 60_000,
+    logger: args.verbose ? consoleLogger : { debug: () => undefined, warn: consoleLogger.warn },
+  }).catch((error: unknown) => {
+    if (error instanceof EmulatorError) fail(error.message);
+    throw error;
+  });
+  process.stdout.write(
+    `Event Hubs emulator listening on port ${emulator.port} (hubs: ${emulator.hubs.join(', ')})\n` +
+      `${emulatorConnectionString(emulator.port, emulator.hubs[0])}\n`,
+  );
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.main) await main();
