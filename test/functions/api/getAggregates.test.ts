@@ -16,7 +16,7 @@ const day = (date: string, base: number): DayRecord => dayRecord(makeEvent({ dat
 beforeAll(async () => {
   const aggregates = await newTable(connectionString, 'apiagg');
   citiesClient = (await newTable(connectionString, 'apicities')).client;
-  for (const [id, city] of [['peabody-ma-usa', 'Peabody, MA, USA'], ['salem-ma-usa', 'Salem, MA, USA'], ['x', 'Given Id']]) {
+  for (const [id, city] of [['peabody-ma-usa', 'Peabody, MA, USA'], ['salem-ma-usa', 'Salem, MA, USA'], ['x', 'Given Id']] as const) {
     await citiesClient.createEntity({ partitionKey: 'city', rowKey: id, city, lat: 42.5, lng: -71, updatedAt: '2023-09-23T10:00:00Z' });
   }
   const months = new Map<string, DayRecord[]>([
