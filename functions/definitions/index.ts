@@ -3,9 +3,11 @@ import type { FunctionDefinition } from '../app/definition.ts';
 import { adminReplay } from './adminReplay.ts';
 import { adminVerify } from './adminVerify.ts';
 import { aggregateTemperatures } from './aggregateTemperatures.ts';
+import { fetchCityWeather } from './fetchCityWeather.ts';
 import { getAggregates } from './getAggregates.ts';
 import { getCities } from './getCities.ts';
+import { getRun } from './getRun.ts';
 import { onCityFile } from './onCityFile.ts';
 import { refreshRecent } from './refreshRecent.ts';
 
-export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, aggregateTemperatures, getCities, getAggregates, adminReplay, adminVerify];
+export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, fetchCityWeather, aggregateTemperatures, getCities, getAggregates, adminReplay, adminVerify, getRun];

@@ -15,10 +15,10 @@ function record(value: unknown): Record<string, unknown> {
     try {
       value = JSON.parse(value) as unknown;
     } catch {
-      throw new ValidationError('message', 'is not JSON');
+      throw new ValidationError('message', 'message is not JSON');
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('message', 'must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError('message', 'message must be a JSON object');
   return value as Record<string, unknown>;
 }
 

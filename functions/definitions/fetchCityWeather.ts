@@ -1,0 +1,30 @@
+// Queue trigger on `fetch-jobs`: one city and date window per message → raw blobs and Event Hubs events.
+// The Open-Meteo client (its socket pool and rate limiter) is built once per process and shared by every
+// invocation, so the limiter sees all of this instance's calls.
+import { createBlobStore } from '../adapters/blobs.ts';
+import { createEventPublisher } from '../adapters/eventPublisher.ts';
+import { createOpenMeteoClient } from '../adapters/openMeteoClient.ts';
+import { createQueueSender } from '../adapters/queues.ts';
+import type { QueueFunction } from '../app/definition.ts';
+import { RESOURCES, STORAGE_CONNECTION } from '../config/settings.ts';
+import { limitWindows } from '../core/weather/rateLimiter.ts';
+import { fetchCityWeather as fetchJob } from '../ingest/fetchCityWeather.ts';
+
+export const fetchCityWeather: QueueFunction = {
+  name: 'fetchCityWeather',
+  trigger: { type: 'storageQueue', queueName: RESOURCES.fetchJobsQueue, connection: STORAGE_CONNECTION },
+  handler: (app) => {
+    const { weather } = app.config;
+    const deps = {
+      client: createOpenMeteoClient({ url: weather.url, apiKey: weather.apiKey, timeoutMs: weather.timeoutMs, limits: limitWindows(weather.limits) }),
+      blobs: createBlobStore(app.clients.blobService()),
+      publisher: createEventPublisher(app.clients.eventHubProducer()),
+      queue: createQueueSender(app.clients.queueService()),
+      now: app.now,
+      fetchWindowDays: app.config.fetchWindowDays,
+    };
+    return async (message, context) => {
+      await fetchJob(message, deps, context);
+    };
+  },
+};

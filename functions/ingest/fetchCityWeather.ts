@@ -1,0 +1,117 @@
+// One fetch job → Open-Meteo → one CityDayEvent per day → raw blobs, then Event Hubs. Blobs go first: raw/ is
+// the batch source of truth, so a crash between the two leaves blobs the replay counts, and the redelivered job
+// republishes (duplicates on the hub are harmless: aggregation replaces a day's partial).
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../adapters/blobs.ts';
+import type { EventPublisher } from '../adapters/eventPublisher.ts';
+import type { OpenMeteoClient } from '../adapters/openMeteoClient.ts';
+import type { QueueSender } from '../adapters/queues.ts';
+import { RESOURCES } from '../config/settings.ts';
+import { splitRange } from '../core/weather/days.ts';
+import { normaliseArchiveResponse, type NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
+import { parseFetchJob } from '../core/weather/parseFetchJob.ts';
+import { rawBlobName, type CityDayEvent, type FetchJob } from '../core/model.ts';
+import { RateLimitedError, ValidationError } from '../errors.ts';
+
+export interface FetchLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface FetchDeps {
+  client: Pick<OpenMeteoClient, 'fetchArchive'>;
+  blobs: BlobStore;
+  publisher: EventPublisher;
+  queue: QueueSender;
+  now(): Date;
+  /** Longest range asked of the API in one request (FETCH_WINDOW_DAYS). */
+  fetchWindowDays: number;
+  /** 429 re-schedules before a job is failed instead (and so reaches the poison queue). */
+  maxDeferrals?: number;
+  /** Parallel raw-blob writes. */
+  writeConcurrency?: number;
+  /** The app's fixed names unless a test gives its own. */
+  resources?: { rawContainer: string; deadletterContainer: string; fetchJobsQueue: string };
+}
+
+export type FetchOutcome =
+  | ({ outcome: 'done'; events: number; batches: number; weight: number; calls: number } & NormaliseStats)
+  | { outcome: 'deferred'; retryAfterSeconds: number; deferrals: number }
+  | { outcome: 'rejected'; reason: string; deadletter: string };
+
+export const DEFAULT_MAX_DEFERRALS = 20;
+
+async function forEachBounded<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, worker));
+}
+
+/** A job that can never succeed (bad message, or the API refused it with 400) is kept with its reason. */
+async function deadletter(deps: FetchDeps, message: unknown, error: ValidationError, container: string): Promise<string> {
+  const text = typeof message === 'string' ? message : JSON.stringify(message);
+  const at = deps.now();
+  // Named by content, so a redelivered copy overwrites its own record instead of adding one.
+  const name = `fetch-jobs/${at.toISOString().slice(0, 10)}/${createHash('sha256').update(text ?? '').digest('hex').slice(0, 32)}.json`;
+  await deps.blobs.putJson(container, name, { reason: error.message, field: error.field, message, at: at.toISOString() });
+  return name;
+}
+
+export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger: FetchLogger): Promise<FetchOutcome> {
+  const resources = deps.resources ?? RESOURCES;
+  let job: FetchJob;
+  try {
+    job = parseFetchJob(message);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const name = await deadletter(deps, message, error, resources.deadletterContainer);
+    logger.error(`fetchCityWeather: invalid fetch job (${error.message}); kept as ${resources.deadletterContainer}/${name}`);
+    return { outcome: 'rejected', reason: error.message, deadletter: name };
+  }
+  const ids = `run=${job.runId} city=${job.cityId} ${job.start}..${job.end}`;
+
+  const events: CityDayEvent[] = [];
+  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0 };
+  let weight = 0;
+  let calls = 0;
+  try {
+    for (const window of splitRange(job.start, job.end, deps.fetchWindowDays)) {
+      const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
+      weight += result.weight * result.attempts;
+      calls += result.attempts;
+      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for.
+      const normalised = normaliseArchiveResponse(result.response, { ...job, ...window }, { fetchedAt: deps.now().toISOString(), model: 'era5' });
+      events.push(...normalised.events);
+      for (const key of Object.keys(stats) as (keyof NormaliseStats)[]) stats[key] += normalised.stats[key];
+    }
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      const deferrals = (job.deferrals ?? 0) + 1;
+      const maxDeferrals = deps.maxDeferrals ?? DEFAULT_MAX_DEFERRALS;
+      if (deferrals > maxDeferrals) {
+        throw new RateLimitedError(`${ids}: still rate limited after ${maxDeferrals} deferrals: ${error.message}`, error.retryAfterMs);
+      }
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      await deps.queue.send(resources.fetchJobsQueue, { ...job, deferrals }, { delaySeconds: retryAfterSeconds });
+      logger.warn(`fetchCityWeather ${ids}: ${error.message}; re-scheduled in ${retryAfterSeconds} s (deferral ${deferrals}/${maxDeferrals})`);
+      return { outcome: 'deferred', retryAfterSeconds, deferrals };
+    }
+    if (error instanceof ValidationError) {
+      const name = await deadletter(deps, message, error, resources.deadletterContainer);
+      logger.error(`fetchCityWeather ${ids}: ${error.message}; kept as ${resources.deadletterContainer}/${name}`);
+      return { outcome: 'rejected', reason: error.message, deadletter: name };
+    }
+    throw error;
+  }
+
+  await forEachBounded(events, deps.writeConcurrency ?? 16, (event) =>
+    deps.blobs.putJson(resources.rawContainer, rawBlobName(event.cityId, event.date), event),
+  );
+  const published = await deps.publisher.publish(events);
+  const summary = `days=${stats.days} missingDays=${stats.missingDays} nullHours=${stats.nullHours} invalidValues=${stats.invalidValues} events=${published.events} batches=${published.batches} weight=${weight.toFixed(2)} calls=${calls}`;
+  (stats.missingDays || stats.invalidValues ? logger.warn : logger.log).call(logger, `fetchCityWeather ${ids}: ${summary}`);
+  return { outcome: 'done', ...stats, events: published.events, batches: published.batches, weight, calls };
+}

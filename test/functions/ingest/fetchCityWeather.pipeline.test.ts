@@ -1,0 +1,133 @@
+// The seed's 50 cities through fetchCityWeather on Azurite + the Event Hubs emulator + the Open-Meteo stand-in.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createQueueSender } from '../../../functions/adapters/queues.ts';
+import { rawBlobName, type CityDayEvent, type FetchJob } from '../../../functions/core/model.ts';
+import { loadRecordedCells } from '../../../local/openmeteo/recordedCells.ts';
+import { markHub, readSince, type ReadEvent } from './fetchEventReader.ts';
+import { createFetchWorld, runQueue, seedJobs, type FetchWorld } from './fetchWorld.ts';
+
+const storage = inject('azuriteConnectionString');
+const eventHubs = inject('eventHubsConnectionString');
+const recorded = loadRecordedCells();
+const DAY_MS = 86_400_000;
+
+/** Expected readings, computed here from the recorded cells: nearest cell by Euclidean distance in degrees. */
+function expectedHourly(lat: number, lng: number, date: string): number[] {
+  const ranked = [...recorded.cells].sort((a, b) => Math.hypot(a.latitude - lat, a.longitude - lng) - Math.hypot(b.latitude - lat, b.longitude - lng));
+  const offset = ((Date.parse(`${date}T00:00:00Z`) - Date.parse('2023-01-01T00:00:00Z')) / DAY_MS) * 24;
+  return ranked[0]!.temperature_2m.slice(offset, offset + 24);
+}
+
+function dates(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.parse(`${end}T00:00:00Z`); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+async function listRaw(world: FetchWorld): Promise<string[]> {
+  const names: string[] = [];
+  for await (const blob of world.blobService.getContainerClient(world.resources.rawContainer).listBlobsFlat()) names.push(blob.name);
+  return names;
+}
+
+function ofRun(events: ReadEvent[], runId: string): CityDayEvent[] {
+  return events.map((e) => e.event.body as CityDayEvent).filter((body) => body?.source?.runId === runId);
+}
+
+async function enqueue(world: FetchWorld, jobs: FetchJob[]): Promise<void> {
+  await createQueueSender(world.queueService).sendMany(world.resources.fetchJobsQueue, jobs);
+}
+
+describe('fetchCityWeather (pipeline)', () => {
+  let world: FetchWorld;
+  beforeAll(async () => {
+    world = await createFetchWorld(storage, eventHubs, 'fetchpipe');
+  });
+  afterAll(() => world?.close());
+
+  it('turns the seed’s 50 cities × 242 days into exactly 12,100 raw blobs and events equal to the recorded data', async () => {
+    const runId = randomUUID();
+    const jobs = seedJobs(runId, '2023-01-01', '2023-08-30');
+    expect(jobs).toHaveLength(50);
+    const mark = await markHub(eventHubs);
+    await enqueue(world, jobs);
+    const run = await runQueue(world, world.deps(), (r) => r.outcomes.length >= 50, { timeoutMs: 120_000 });
+    expect(run.failures).toEqual([]);
+    expect(run.outcomes.every((o) => o.outcome === 'done' && o.events === 242 && o.nullHours === 0 && o.missingDays === 0)).toBe(true);
+
+    const days = dates('2023-01-01', '2023-08-30');
+    const names = await listRaw(world);
+    expect(names).toHaveLength(50 * 242);
+    expect(new Set(names)).toEqual(new Set(jobs.flatMap((job) => days.map((d) => rawBlobName(job.cityId, d)))));
+
+    const events = ofRun(await readSince(eventHubs, mark, (all) => ofRun(all, runId).length >= 50 * 242, 60_000), runId);
+    expect(events).toHaveLength(50 * 242);
+    const byKey = new Map(events.map((e) => [`${e.cityId}|${e.date}`, e]));
+    expect(byKey.size).toBe(50 * 242);
+    for (const job of jobs) {
+      for (const date of days) {
+        const event = byKey.get(`${job.cityId}|${date}`);
+        expect(event?.hourly, `${job.cityId} ${date}`).toEqual(expectedHourly(job.lat, job.lng, date));
+      }
+    }
+    // The blobs hold the same events (checked in full for three cities: Azurite reads are the slow part).
+    const container = world.blobService.getContainerClient(world.resources.rawContainer);
+    for (const job of jobs.slice(0, 3)) {
+      const stored = await Promise.all(days.map(async (d) => JSON.parse((await container.getBlobClient(rawBlobName(job.cityId, d)).downloadToBuffer()).toString()) as CityDayEvent));
+      expect(stored).toEqual(days.map((d) => byKey.get(`${job.cityId}|${d}`)));
+    }
+
+    // Re-running a job rewrites the same blobs (same readings; only fetchedAt moves) and republishes its events.
+    const job = jobs[0]!;
+    const before = (await container.getBlobClient(rawBlobName(job.cityId, '2023-05-05')).downloadToBuffer()).toString();
+    const mark2 = await markHub(eventHubs);
+    await enqueue(world, [job]);
+    const rerun = await runQueue(world, world.deps(), (r) => r.outcomes.length >= 1, { timeoutMs: 30_000 });
+    expect(rerun.outcomes).toMatchObject([{ outcome: 'done', events: 242 }]);
+    expect(await listRaw(world)).toHaveLength(50 * 242);
+    const after = (await container.getBlobClient(rawBlobName(job.cityId, '2023-05-05')).downloadToBuffer()).toString();
+    const withoutFetchedAt = (text: string) => ({ ...(JSON.parse(text) as CityDayEvent), source: { ...(JSON.parse(text) as CityDayEvent).source, fetchedAt: '' } });
+    expect(withoutFetchedAt(after)).toEqual(withoutFetchedAt(before));
+    const again = ofRun(await readSince(eventHubs, mark2, (all) => ofRun(all, runId).length >= 242), runId);
+    expect(again).toHaveLength(242);
+    expect(again.every((e) => e.cityId === job.cityId)).toBe(true);
+  }, 240_000);
+
+  it('loses nothing in a 429 storm with flaky 5xx, and never exceeds the configured rate', async () => {
+    // Each job is 60 days (weight 1). The client may spend 12 per second; the stand-in enforces the same per fixed
+    // second, on top of random 429s (Retry-After 1 s) and 5xx.
+    const storm = await createFetchWorld(storage, eventHubs, 'fetchstorm', { rate429: 0.3, retryAfterSeconds: 1, rate5xx: 0.2, limitPerWindow: 12, limitWindowMs: 1_000, seed: 7 });
+    try {
+      const runId = randomUUID();
+      const jobs = seedJobs(runId, '2023-03-01', '2023-04-29');
+      const mark = await markHub(eventHubs);
+      await enqueue(storm, jobs);
+      const deps = storm.deps({ limits: [{ name: 'second', windowMs: 1_000, limit: 12 }] });
+      const run = await runQueue(storm, deps, (r) => r.outcomes.filter((o) => o.outcome === 'done').length >= 50, { timeoutMs: 120_000 });
+
+      const done = run.outcomes.filter((o) => o.outcome === 'done');
+      expect(done).toHaveLength(50);
+      expect(run.poisoned).toEqual([]);
+      const stats = storm.standIn.stats();
+      expect(stats.rateLimited).toBeGreaterThan(5); // the storm happened…
+      expect(stats.serverErrors).toBeGreaterThan(5);
+      expect(run.outcomes.filter((o) => o.outcome === 'deferred').length).toBe(stats.rateLimited);
+      expect(stats.limitExceeded).toBe(0); // …and the client never tripped the enforced limit.
+      // Sliding check on arrival times (a few ms of network jitter allowed at the window's edge).
+      const log = stats.log;
+      for (const entry of log) {
+        const inWindow = log.filter((e) => e.at >= entry.at && e.at < entry.at + 950).reduce((sum, e) => sum + e.weight, 0);
+        expect(inWindow).toBeLessThanOrEqual(12);
+      }
+
+      const days = dates('2023-03-01', '2023-04-29');
+      expect(new Set(await listRaw(storm))).toEqual(new Set(jobs.flatMap((job) => days.map((d) => rawBlobName(job.cityId, d)))));
+      const events = ofRun(await readSince(eventHubs, mark, (all) => new Set(ofRun(all, runId).map((e) => `${e.cityId}|${e.date}`)).size >= 50 * 60, 60_000), runId);
+      expect(new Set(events.map((e) => `${e.cityId}|${e.date}`)).size).toBe(50 * 60);
+      for (const event of events) expect(event.hourly).toEqual(expectedHourly(event.lat, event.lng, event.date));
+    } finally {
+      await storm.close();
+    }
+  }, 180_000);
+});
