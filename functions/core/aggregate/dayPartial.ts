@@ -22,10 +22,12 @@ export interface DayRecord extends DayPartial {
 
 export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
   const partial: DayPartial = { min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null };
-  hourly.forEach((value, hour) => {
-    if (value === null) {
+  // A plain indexed loop: this runs once per event on the aggregator's hot path.
+  for (let hour = 0; hour < hourly.length; hour++) {
+    const value = hourly[hour];
+    if (value === null || value === undefined) {
       partial.missing++;
-      return;
+      continue;
     }
     partial.sum += value;
     partial.count++;
@@ -38,7 +40,7 @@ export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
       partial.max = value;
       partial.maxHour = hour;
     }
-  });
+  }
   return partial;
 }
 

@@ -1,5 +1,6 @@
 // Decodes one event body (or raw blob) into a CityDayEvent. Never throws on bad input: the caller dead-letters
 // the reason, so every rejection names the offending field.
+import { isValidDate } from '../dates.ts';
 import { EVENT_SCHEMA_VERSION, type CityDayEvent } from '../model.ts';
 
 export type DecodeResult = { ok: true; event: CityDayEvent } | { ok: false; reason: string };
@@ -10,18 +11,12 @@ export const TEMPERATURE_RANGE = { min: -100, max: 70 } as const;
 // Same rule as a Table PartitionKey and a blob path segment (design: cityId contract).
 // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule excludes
 const CITY_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,100}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function isValidCityId(value: unknown): value is string {
   return typeof value === 'string' && CITY_ID.test(value) && value.trim() === value;
 }
 
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-}
 
 function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
   if (body instanceof Uint8Array) return parseBody(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
@@ -59,7 +54,7 @@ function checkFields(o: Record<string, unknown>): string | undefined {
   if (!isFiniteNumber(o.gridLat) || o.gridLat < -90 || o.gridLat > 90) return 'gridLat must be a number in -90..90';
   if (!isFiniteNumber(o.gridLng) || o.gridLng < -180 || o.gridLng > 180) return 'gridLng must be a number in -180..180';
   if (o.elevation !== undefined && !isFiniteNumber(o.elevation)) return 'elevation must be a number when present';
-  if (!isCalendarDate(o.date)) return 'date must be a calendar date YYYY-MM-DD';
+  if (!isValidDate(o.date)) return 'date must be a calendar date YYYY-MM-DD';
   const hourly = checkHourly(o.hourly);
   if (hourly) return hourly;
   const source = o.source;
