@@ -33,7 +33,7 @@ export interface LocalHostOptions {
 
 export interface LocalHostStats {
   functions: Record<string, FunctionStats>;
-  queues: Record<string, QueueTriggerStats>;
+  queues: Record<string, QueueTriggerStats & { queueName: string }>;
   eventHubs: Record<string, EventHubTriggerStats>;
   blobsAnnounced: number;
   lastProbe: IdleProbe | undefined;
@@ -173,7 +173,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     idle: () => lastProbe?.idle ?? false,
     stats: () => ({
       functions: tracker.stats(),
-      queues: Object.fromEntries([...queues].map(([name, q]) => [name, q.stats()])),
+      queues: Object.fromEntries([...queues].map(([name, q]) => [name, { queueName: q.queueName, ...q.stats() }])),
       eventHubs: Object.fromEntries([...hubs].map(([name, h]) => [name, h.stats()])),
       blobsAnnounced: watcher?.announced() ?? 0,
       lastProbe,

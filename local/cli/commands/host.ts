@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from '../main.ts';
+import { definitions } from '../../../functions/definitions/index.ts';
+import { createLocalHost } from '../../host/createLocalHost.ts';
+import { CLIError } from '../errors.ts';
+import { parse, untilInterrupted } from './parse.ts';
+
+/** local.settings.json Values under the environment, as Core Tools reads them. */
+function loadSettings(file: string): Record<string, string | undefined> {
+  if (!existsSync(file)) return { ...process.env };
+  const values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  return { ...values, ...process.env };
+}
+
+export const command: Command = {
+  description: 'Runs every function of the app in the local host (queues, timer, Event Hubs, HTTP on localhost:7071/api) with the settings of local.settings.json and the environment — what `func start` does, without Core Tools. Ctrl-C stops it.',
+  usage: 'Usage: npm run host [-- --port 7071 --settings local.settings.json --verbose]',
+  async run(argv) {
+    const args = parse(argv, { port: { type: 'string', default: '7071' }, settings: { type: 'string', default: 'local.settings.json' }, verbose: { type: 'boolean', default: false } });
+    const port = Number(args.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CLIError('E_USAGE', `--port must be a port number, got "${args.port}"`);
+    let host;
+    try {
+      host = createLocalHost({ definitions, settings: loadSettings(args.settings ?? 'local.settings.json'), httpPort: port, verbose: args.verbose ?? false });
+    } catch (error) {
+      throw new CLIError('E_CONFIG', (error as Error).message);
+    }
+    await host.start();
+    const { url, functionKey, masterKey, keysGenerated } = host.http;
+    console.log(`Functions: ${definitions.map((d) => `${d.name} (${d.trigger.type})`).join(', ')}`);
+    console.log(`HTTP:      ${url}/…`);
+    if (keysGenerated) console.log(`Keys for this run (set LOCAL_FUNCTION_KEY / LOCAL_MASTER_KEY to fix them):\n  function key ${functionKey}\n  master key   ${masterKey}`);
+    console.log('Ctrl-C to stop.');
+    const running = host;
+    return untilInterrupted(() => running.stop());
+  },
+};

@@ -1,0 +1,18 @@
+// The CLI's one error type: a stable code for scripts, a message for people. Only main.ts prints it.
+export type CLIErrorCode =
+  | 'E_USAGE' // unknown command or option, missing or malformed argument
+  | 'E_FILE' // the city file is missing or unreadable
+  | 'E_CONFIG' // settings (environment) are invalid
+  | 'E_START' // an emulator or the local host could not start
+  | 'E_TIMEOUT' // the app did not become idle in time
+  | 'E_POISON' // a message ended in a poison queue
+  | 'E_DEADLETTER'; // an event could not be aggregated
+
+export class CLIError extends Error {
+  readonly code: CLIErrorCode;
+  constructor(code: CLIErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CLIError';
+    this.code = code;
+  }
+}

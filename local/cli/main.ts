@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// weather-pipeline: one screen of entry point. Subcommands load lazily, so `--help` starts instantly.
+import { CLIError } from './errors.ts';
+
+export interface Command {
+  description: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { description: string; load: () => Promise<Command> }> = {
+  pipeline: { description: 'Run a city file through the whole pipeline on this machine', load: async () => (await import('./commands/pipeline.ts')).command },
+  demo: { description: 'The seed\'s 50 cities, 2023-01-01..2023-08-30, recorded data, no network', load: async () => (await import('./commands/demo.ts')).command },
+  host: { description: 'Run the function app in the local host against the settings (like func start)', load: async () => (await import('./commands/host.ts')).command },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'Usage: weather-pipeline <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.description}`),
+    '',
+    'Run `weather-pipeline <command> --help` for its options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const entry = COMMANDS[name];
+  let command: Command | undefined;
+  try {
+    if (!entry) throw new CLIError('E_USAGE', `Unknown command "${name}"`);
+    command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(`${command.usage}\n\n${command.description}`);
+      return 0;
+    }
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CLIError) {
+      console.error(`error ${error.code}: ${error.message}`);
+      if (error.code === 'E_USAGE') console.error(`\n${command ? command.usage : usage()}`);
+      return 2;
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  // Exit explicitly: an SDK keep-alive socket must not hold a finished run open.
+  process.exit(await main(process.argv.slice(2)));
+}

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../local/cli/main.ts';
+import { seedCities } from './recordedReference.ts';
+
+const exec = promisify(execFile);
+const repo = new URL('../../../', import.meta.url).pathname;
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(STORAGE|EVENTHUB|WEATHER_API_URL)/.test(k)));
+
+describe('main', () => {
+  it('runs `npm run pipeline` as a real process: exit 0, the table on stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const file = join(dir, 'one.jsonl');
+    writeFileSync(file, `${JSON.stringify(seedCities[10])}\n`);
+    const { stdout } = await exec('npm', ['run', '--silent', 'pipeline', '--', '--cities', file, '--start', '2023-03-01', '--end', '2023-03-02', '--offline'], {
+      cwd: repo,
+      env,
+      timeout: 90_000,
+    });
+    expect(stdout).toMatch(/^city\s+year\s+month\s+min\s+max\s+mean$/m);
+    expect(stdout).toContain(`${seedCities[10]!.city}  2023     03`);
+  }, 100_000);
+
+  it('exits 2 with the code, the message and the usage when the city file is missing', async () => {
+    const error = await exec(process.execPath, ['local/cli/main.ts', 'pipeline', '--cities', '/nope.jsonl', '--start', '2023-01-01', '--end', '2023-01-02'], { cwd: repo, env }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2, stderr: expect.stringContaining('error E_FILE: City file "/nope.jsonl" does not exist') });
+  });
+
+  it.each([
+    [['pipeline', '--cities'], 2],
+    [['pipeline', '--bogus'], 2],
+    [['teleport'], 2],
+    [['--help'], 0],
+    [[], 1],
+  ])('returns exit code for %j → %i', async (argv, code) => {
+    expect(await main(argv)).toBe(code);
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runPipeline, type PipelineOptions } from '../../../local/cli/runPipeline.ts';
+import { referenceRows, seedCities, type ReferenceRow } from './recordedReference.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
+
+function capture(): Writable & { text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => text });
+}
+
+async function run(file: string, lines: string[], options: Partial<PipelineOptions> = {}) {
+  const cities = join(dir, file);
+  writeFileSync(cities, lines.join('\n'));
+  const stdout = capture();
+  const stderr = capture();
+  const result = await runPipeline({ cities, start: '2023-02-20', end: '2023-03-05', offline: true, env: {}, stdout, stderr, timeoutMs: 60_000, ...options });
+  return { result, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+function expectRowsEqual(actual: readonly object[], expected: readonly ReferenceRow[]): void {
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((row, i) => {
+    const { mean, ...exact } = row;
+    expect(actual[i]).toMatchObject(exact);
+    expect((actual[i] as { mean: number }).mean).toBeCloseTo(mean, 9);
+  });
+}
+
+describe('runPipeline', () => {
+  it('aggregates recorded data for several cities exactly as an independent computation, and writes the JSON and the chart', async () => {
+    const picked = [seedCities[0]!, seedCities[7]!, seedCities[21]!, seedCities[40]!];
+    const json = join(dir, 'out', 'aggregates.json');
+    const { result, stdout } = await run('four.jsonl', picked.map((c) => JSON.stringify(c)), { json });
+    const expected = picked
+      .flatMap((c) => referenceRows(c, [['2023-02-20', '2023-03-05']]))
+      .sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : a.year - b.year || a.month - b.month));
+    const written = JSON.parse(readFileSync(json, 'utf8')) as object[];
+    expectRowsEqual(written, expected);
+    expect(Object.keys(written[0]!)).toEqual(['city', 'year', 'month', 'min', 'max', 'mean', 'count', 'missingHours']);
+    expect(result.rejections.total).toBe(0);
+    expect(result.apiCalls).toBe(4);
+    expect(stdout).toMatch(/^city\s+year\s+month\s+min\s+max\s+mean$/m);
+    expect(stdout).toContain(`${picked[0]!.city}`);
+    expect(readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('fetches the overlap of two ranges of one city again but counts each day once', async () => {
+    const city = seedCities[3]!;
+    const lines = [
+      JSON.stringify({ ...city, start: '2023-01-10', end: '2023-02-05' }),
+      JSON.stringify({ ...city, start: '2023-01-25', end: '2023-02-14' }),
+    ];
+    const { result } = await run('overlap.jsonl', lines);
+    expect(result.apiCalls).toBe(2);
+    expectRowsEqual(result.rows, referenceRows(city, [['2023-01-10', '2023-02-05'], ['2023-01-25', '2023-02-14']]));
+    expect(result.rows.map((r) => r.count)).toEqual([22 * 24, 14 * 24]);
+  });
+
+  it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {
+    const good = seedCities[5]!;
+    const lines = [JSON.stringify(good), '{"city": "Nowhere", "lat": 123, "lng": 0}', 'not json at all', '', JSON.stringify({ lat: 1, lng: 2 })];
+    const { result, stdout } = await run('bad.jsonl', lines, { start: '2023-03-01', end: '2023-03-03' });
+    expect(result.rejections.total).toBe(3);
+    expect(result.rejections.rejected.map((r) => r.line)).toEqual([2, 3, 5]);
+    expect(stdout).toMatch(/3 rejected lines in bad\.jsonl:\n {2}line 2: .*lat.*\n {2}line 3: .+\n {2}line 5: .*city/);
+    expectRowsEqual(result.rows, referenceRows(good, [['2023-03-01', '2023-03-03']]));
+  });
+
+  it.each([
+    [{ cities: '/nonexistent/cities.jsonl' }, 'E_FILE', /does not exist/],
+    [{ start: '2023-02-30' }, 'E_USAGE', /--start must be a date/],
+    [{ start: '2023-03-05', end: '2023-03-01' }, 'E_USAGE', /is after --end/],
+  ])('rejects %j with %s before starting anything', async (override, code, message) => {
+    const cities = join(dir, 'ok.jsonl');
+    writeFileSync(cities, JSON.stringify(seedCities[0]));
+    await expect(runPipeline({ cities, start: '2023-03-01', end: '2023-03-02', env: {}, ...override })).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+});
