@@ -52,6 +52,8 @@ export interface OpenMeteoClientOptions {
   connections?: number;
   clock?: GateClock;
   random?: () => number;
+  /** Called as each call is admitted by the limiter (metrics, tests): when, and the weight it spends. */
+  onCall?: (call: { at: number; weight: number }) => void;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
@@ -137,6 +139,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
       let limiterWaitMs = 0;
       for (let tries = 1; ; tries++) {
         limiterWaitMs += await gate.acquire(weight);
+        options.onCall?.({ at: clock.now(), weight });
         try {
           return { response: await attempt(request), weight, attempts: tries, limiterWaitMs };
         } catch (error) {
