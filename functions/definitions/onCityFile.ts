@@ -2,6 +2,7 @@
 import { createBlobStore } from '../adapters/blobs.ts';
 import { createCityRegistry } from '../adapters/cityRegistry.ts';
 import { createQueueSender } from '../adapters/queues.ts';
+import { createRunLedger } from '../adapters/runLedger.ts';
 import type { QueueFunction } from '../app/definition.ts';
 import { RESOURCES, STORAGE_CONNECTION } from '../config/settings.ts';
 import { onCityFileMessage } from '../ingest/onCityFile.ts';
@@ -14,6 +15,7 @@ export const onCityFile: QueueFunction = {
       blobs: createBlobStore(app.clients.blobService()),
       queue: createQueueSender(app.clients.queueService()),
       registry: createCityRegistry(app.clients.table(RESOURCES.citiesTable)),
+      ledger: createRunLedger(app.clients.table(RESOURCES.runsTable)),
       config: app.config,
       now: app.now,
     };

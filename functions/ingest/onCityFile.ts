@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../adapters/blobs.ts';
 import type { CityRegistry } from '../adapters/cityRegistry.ts';
 import type { QueueSender } from '../adapters/queues.ts';
+import type { RunLedger } from '../adapters/runLedger.ts';
 import type { Config } from '../config/loadConfig.ts';
 import { RESOURCES } from '../config/settings.ts';
+import { daysBetween } from '../core/dates.ts';
 import { parseBlobCreatedEvents } from '../core/city/parseBlobCreatedEvent.ts';
 import type { RejectedLine } from '../core/city/parseCityLine.ts';
 import { readCityFile } from '../core/city/readCityFile.ts';
@@ -21,6 +23,8 @@ export interface CityFileDeps {
   blobs: BlobStore;
   queue: QueueSender;
   registry: CityRegistry;
+  /** The run ledger: what this file asked for, so the run can be reconciled when its jobs are done. */
+  ledger: RunLedger;
   config: Pick<Config, 'fetchWindowDays' | 'defaultRange'>;
   now(): Date;
   /** The app's fixed names unless a test gives its own. */
@@ -95,6 +99,7 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
   let rejectedCount = 0;
   let accepted = 0;
   let jobCount = 0;
+  let cityDaysRequested = 0;
   const reject = (line: RejectedLine) => {
     rejectedCount += 1;
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push({ line: line.line, reason: line.reason });
@@ -139,6 +144,7 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
       if (plan.clippedFrom) log.log(`onCityFile ${runId}: line ${result.line} (${result.cityId}) end ${plan.clippedFrom} clipped to ${plan.range.end}`);
       accepted += 1;
       jobCount += plan.jobs.length;
+      for (const job of plan.jobs) cityDaysRequested += daysBetween(job.start, job.end) + 1;
       cities.push({ cityId: result.cityId, city: result.city, lat: result.lat, lng: result.lng });
       jobs.push(...plan.jobs);
       await flush(false);
@@ -164,6 +170,7 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
   }
 
   const summary: CityFileSummary = { runId, file: blobName, accepted, rejected: rejectedCount, jobs: jobCount };
+  await deps.ledger.recordFile(runId, { file: blobName, citiesAccepted: accepted, citiesRejected: rejectedCount, jobs: jobCount, cityDaysRequested }, now);
   log.log(`onCityFile ${runId}: ${JSON.stringify(summary)}`);
   return summary;
 }

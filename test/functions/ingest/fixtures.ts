@@ -8,12 +8,14 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { createBlobStore } from '../../../functions/adapters/blobs.ts';
 import { createCityRegistry } from '../../../functions/adapters/cityRegistry.ts';
 import { createQueueSender, decodeQueueMessage } from '../../../functions/adapters/queues.ts';
+import { createRunLedger } from '../../../functions/adapters/runLedger.ts';
 import type { CityFileDeps } from '../../../functions/ingest/onCityFile.ts';
 
 export interface IngestWorld {
   blobService: BlobServiceClient;
   queueService: QueueServiceClient;
   table: TableClient;
+  runs: TableClient;
   resources: { citiesContainer: string; rejectedContainer: string; fetchJobsQueue: string };
   deps(overrides?: Partial<CityFileDeps>): CityFileDeps;
   upload(name: string, body: string | Buffer, metadata?: Record<string, string>): Promise<string>;
@@ -29,22 +31,26 @@ export async function createIngestWorld(connectionString: string, prefix: string
   const blobService = BlobServiceClient.fromConnectionString(connectionString);
   const queueService = QueueServiceClient.fromConnectionString(connectionString);
   const table = TableClient.fromConnectionString(connectionString, `${prefix.replace(/[^a-z0-9]/gi, '')}cities${id}`, { allowInsecureConnection: true });
+  const runs = TableClient.fromConnectionString(connectionString, `${prefix.replace(/[^a-z0-9]/gi, '')}runs${id}`, { allowInsecureConnection: true });
   await Promise.all([
     blobService.getContainerClient(resources.citiesContainer).create(),
     blobService.getContainerClient(resources.rejectedContainer).create(),
     queueService.getQueueClient(resources.fetchJobsQueue).create(),
     table.createTable(),
+    runs.createTable(),
   ]);
   const blobs = createBlobStore(blobService);
   return {
     blobService,
     queueService,
     table,
+    runs,
     resources,
     deps: (overrides = {}) => ({
       blobs,
       queue: createQueueSender(queueService),
       registry: createCityRegistry(table),
+      ledger: createRunLedger(runs),
       config: { fetchWindowDays: 366, defaultRange: { start: '2023-01-01', end: '2023-08-30' } },
       now: () => new Date('2024-06-15T08:00:00Z'),
       resources,

@@ -39,6 +39,9 @@ describe('onCityFileMessage', () => {
     expect(entities.find((e) => e.rowKey === 'newton-ma-usa')).toMatchObject({ partitionKey: 'city', city: 'Newton, MA, USA', lat: 42.341042, lng: -71.217133 });
     expect(new Date(entities[0]!.updatedAt).toISOString()).toBe('2024-06-15T08:00:00.000Z');
     expect(await world.readReport('us50-2023/cities.jsonl')).toBeUndefined();
+
+    const ledger = await world.runs.getEntity(runId, 'file');
+    expect(ledger).toMatchObject({ file: 'us50-2023/cities.jsonl', citiesAccepted: 50, citiesRejected: 0, jobs: 50, cityDaysRequested: 50 * 242 });
   });
 
   it('reports every bad line with its number and reason and still sends the good lines', async () => {
