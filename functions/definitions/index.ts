@@ -5,9 +5,10 @@ import { adminVerify } from './adminVerify.ts';
 import { aggregateTemperatures } from './aggregateTemperatures.ts';
 import { fetchCityWeather } from './fetchCityWeather.ts';
 import { getAggregates } from './getAggregates.ts';
+import { getDashboard } from './getDashboard.ts';
 import { getCities } from './getCities.ts';
 import { getRun } from './getRun.ts';
 import { onCityFile } from './onCityFile.ts';
 import { refreshRecent } from './refreshRecent.ts';
 
-export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, fetchCityWeather, aggregateTemperatures, getCities, getAggregates, adminReplay, adminVerify, getRun];
+export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, fetchCityWeather, aggregateTemperatures, getCities, getAggregates, getDashboard, adminReplay, adminVerify, getRun];

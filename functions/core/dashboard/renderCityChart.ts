@@ -4,7 +4,7 @@ import { escapeHtml } from './escapeHtml.ts';
 import type { MonthlyRow } from './monthlyRows.ts';
 import { niceScale } from './niceScale.ts';
 
-export const CHART = { width: 760, height: 380, left: 56, right: 20, top: 24, bottom: 48 } as const;
+export const CHART = { width: 760, height: 388, left: 56, right: 20, top: 34, bottom: 48 } as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const deg = (v: number) => `${v.toFixed(1)} °C`;
@@ -82,7 +82,7 @@ export function renderCityChart(rows: readonly MonthlyRow[], id: string): string
   const city = escapeHtml(rows[0]?.city ?? '');
   return [
     `<svg id="${id}" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Monthly temperatures, ${city}" xmlns="http://www.w3.org/2000/svg">`,
-    `<g class="axis y">${yAxis}<text class="unit" x="${left - 8}" y="${top - 8}" text-anchor="end">°C</text></g>`,
+    `<g class="axis y">${yAxis}<text class="unit" x="${left - 8}" y="${top - 16}" text-anchor="end">°C</text></g>`,
     `<g class="axis x">${xAxis}</g>`,
     bands.join(''),
     `<path class="line line-max" d="${linePath(maxPts)}"/>`,

@@ -1,0 +1,50 @@
+// GET /api/dashboard[?from=YYYY-MM&to=YYYY-MM]: the chart page, rendered from the month entities in the aggregates
+// table. Reads only the total properties, and at most MAX_DASHBOARD_ROWS of them (a picker past that is unusable).
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { AggregateTable } from '../adapters/aggregateTable.ts';
+import { monthlyRowFromEntity, type MonthlyRow } from '../core/dashboard/monthlyRows.ts';
+import { renderDashboard } from '../core/dashboard/renderDashboard.ts';
+import { ValidationError } from '../errors.ts';
+import { badRequest } from './httpResponses.ts';
+
+export interface DashboardDeps {
+  aggregates: AggregateTable;
+  now(): Date;
+}
+
+export const MAX_DASHBOARD_ROWS = 24_000;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const SELECT = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'count', 'missingHours'];
+
+function monthParam(request: HttpRequest, name: 'from' | 'to', fallback: string): string {
+  const value = request.query.get(name);
+  if (value === null || value === '') return fallback;
+  if (!MONTH.test(value)) throw new ValidationError(name, `${name} must be a month YYYY-MM, got "${value.slice(0, 20)}"`);
+  return value;
+}
+
+export function createGetDashboardHandler(deps: DashboardDeps): (request: HttpRequest) => Promise<HttpResponseInit> {
+  return async (request) => {
+    let from: string;
+    let to: string;
+    try {
+      from = monthParam(request, 'from', '0001-01');
+      to = monthParam(request, 'to', '9999-12');
+      if (from > to) throw new ValidationError('from', `from (${from}) is after to (${to})`);
+    } catch (error) {
+      if (error instanceof ValidationError) return badRequest(error);
+      throw error;
+    }
+    const rows: MonthlyRow[] = [];
+    for await (const entity of deps.aggregates.listMonthEntities({ from, to, select: SELECT })) {
+      const row = monthlyRowFromEntity(entity);
+      if (row) rows.push(row);
+      if (rows.length >= MAX_DASHBOARD_ROWS) break;
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      body: renderDashboard(rows, { generatedAt: deps.now() }),
+    };
+  };
+}
