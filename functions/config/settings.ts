@@ -35,3 +35,6 @@ export const RESOURCES = {
 } as const;
 
 export const DEFAULT_WEATHER_API_URL = 'https://archive-api.open-meteo.com/v1/archive';
+
+/** host.json `extensions.queues.maxDequeueCount`: the attempt after which a failing message goes to `<queue>-poison`. */
+export const QUEUE_MAX_DEQUEUE_COUNT = 5;

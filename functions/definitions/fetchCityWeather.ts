@@ -5,10 +5,13 @@ import { createBlobStore } from '../adapters/blobs.ts';
 import { createEventPublisher } from '../adapters/eventPublisher.ts';
 import { createOpenMeteoClient } from '../adapters/openMeteoClient.ts';
 import { createQueueSender } from '../adapters/queues.ts';
+import { createRunLedger } from '../adapters/runLedger.ts';
 import type { QueueFunction } from '../app/definition.ts';
-import { RESOURCES, STORAGE_CONNECTION } from '../config/settings.ts';
+import { QUEUE_MAX_DEQUEUE_COUNT, RESOURCES, STORAGE_CONNECTION } from '../config/settings.ts';
 import { limitWindows } from '../core/weather/rateLimiter.ts';
+import { ensureErrorType } from '../errors.ts';
 import { fetchCityWeather as fetchJob } from '../ingest/fetchCityWeather.ts';
+import { recordFetchFailure, recordFetchOutcome } from '../ledger/recordFetchOutcome.ts';
 
 export const fetchCityWeather: QueueFunction = {
   name: 'fetchCityWeather',
@@ -23,8 +26,18 @@ export const fetchCityWeather: QueueFunction = {
       now: app.now,
       fetchWindowDays: app.config.fetchWindowDays,
     };
+    const ledger = createRunLedger(app.clients.table(RESOURCES.runsTable));
     return async (message, context) => {
-      await fetchJob(message, deps, context);
+      try {
+        await recordFetchOutcome(ledger, message, await fetchJob(message, deps, context), app.now());
+      } catch (thrown) {
+        const error = ensureErrorType(thrown);
+        // The last attempt before the poison queue: the ledger keeps the reason, so the run does not balance silently.
+        if (Number(context.triggerMetadata?.dequeueCount ?? 1) >= QUEUE_MAX_DEQUEUE_COUNT) {
+          await recordFetchFailure(ledger, message, error, app.now());
+        }
+        throw error;
+      }
     };
   },
 };
