@@ -6,7 +6,7 @@
 import { Pool } from 'undici';
 import { RateLimitedError, UpstreamError, ValidationError, ensureErrorType } from '../errors.ts';
 import { backoffDelay } from '../core/weather/backoffDelay.ts';
-import { daysInclusive } from '../core/weather/days.ts';
+import { daysBetween } from '../core/dates.ts';
 import { createLimiterGate, realClock, type GateClock } from '../core/weather/limiterGate.ts';
 import type { LimitWindow } from '../core/weather/rateLimiter.ts';
 import { requestWeight } from '../core/weather/requestWeight.ts';
@@ -135,7 +135,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
 
   return {
     async fetchArchive(request) {
-      const weight = requestWeight(daysInclusive(request.start, request.end));
+      const weight = requestWeight(daysBetween(request.start, request.end) + 1);
       let limiterWaitMs = 0;
       for (let tries = 1; ; tries++) {
         limiterWaitMs += await gate.acquire(weight);

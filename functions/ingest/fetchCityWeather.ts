@@ -7,7 +7,7 @@ import type { EventPublisher } from '../adapters/eventPublisher.ts';
 import type { OpenMeteoClient } from '../adapters/openMeteoClient.ts';
 import type { QueueSender } from '../adapters/queues.ts';
 import { RESOURCES } from '../config/settings.ts';
-import { splitRange } from '../core/weather/days.ts';
+import { splitIntoWindows } from '../core/dates.ts';
 import { normaliseArchiveResponse, type NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
 import { parseFetchJob } from '../core/weather/parseFetchJob.ts';
 import { rawBlobName, type CityDayEvent, type FetchJob } from '../core/model.ts';
@@ -78,7 +78,7 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
   let weight = 0;
   let calls = 0;
   try {
-    for (const window of splitRange(job.start, job.end, deps.fetchWindowDays)) {
+    for (const window of splitIntoWindows(job.start, job.end, deps.fetchWindowDays)) {
       const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
       weight += result.weight * result.attempts;
       calls += result.attempts;

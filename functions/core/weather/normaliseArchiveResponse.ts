@@ -3,7 +3,7 @@
 // are counted so the job's log says how much of the data was not real.
 import { EVENT_SCHEMA_VERSION, type CityDayEvent, type FetchJob } from '../model.ts';
 import type { ArchiveResponse } from './validateArchiveResponse.ts';
-import { addDays } from './days.ts';
+import { addDays } from '../dates.ts';
 
 /** ERA5 2 m temperatures beyond these bounds are instrument or transport errors, not weather. */
 export const PLAUSIBLE_CELSIUS = { min: -100, max: 70 } as const;

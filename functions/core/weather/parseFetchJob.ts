@@ -2,7 +2,7 @@
 // anything, and a malformed job must be refused with a reason rather than fetch the wrong place or range.
 import { ValidationError } from '../../errors.ts';
 import type { FetchJob } from '../model.ts';
-import { daysInclusive, isIsoDate } from './days.ts';
+import { daysBetween, isValidDate } from '../dates.ts';
 
 /** Longest range one job may ask for: a decade, well past FETCH_WINDOW_DAYS' default of a year. */
 export const MAX_JOB_DAYS = 3_660;
@@ -38,7 +38,7 @@ function coordinate(body: Record<string, unknown>, field: string, limit: number)
 
 function date(body: Record<string, unknown>, field: string): string {
   const value = text(body, field);
-  if (!isIsoDate(value)) throw new ValidationError(field, `${field} must be a date YYYY-MM-DD, got "${value}"`);
+  if (!isValidDate(value)) throw new ValidationError(field, `${field} must be a date YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
@@ -50,7 +50,7 @@ export function parseFetchJob(message: unknown): FetchJob {
   const start = date(body, 'start');
   const end = date(body, 'end');
   if (start > end) throw new ValidationError('end', `end ${end} is before start ${start}`);
-  if (daysInclusive(start, end) > MAX_JOB_DAYS) throw new ValidationError('end', `the range ${start}..${end} is longer than ${MAX_JOB_DAYS} days`);
+  if ((daysBetween(start, end) + 1) > MAX_JOB_DAYS) throw new ValidationError('end', `the range ${start}..${end} is longer than ${MAX_JOB_DAYS} days`);
   const deferrals = body.deferrals ?? 0;
   if (typeof deferrals !== 'number' || !Number.isInteger(deferrals) || deferrals < 0) {
     throw new ValidationError('deferrals', `deferrals must be a whole number ≥ 0, got ${JSON.stringify(body.deferrals)}`);
