@@ -121,6 +121,11 @@ export async function startEventHubTrigger(options: EventHubTriggerOptions): Pro
 
   return {
     async pending() {
+      // Checkpoints are the shared truth: another host instance on this consumer group may own some partitions.
+      for (const checkpoint of await store.listCheckpoints(namespace, options.eventHubName, options.consumerGroup)) {
+        const mine = processed.get(checkpoint.partitionId) ?? -1;
+        if (checkpoint.sequenceNumber !== undefined && checkpoint.sequenceNumber > mine) processed.set(checkpoint.partitionId, checkpoint.sequenceNumber);
+      }
       let total = 0;
       for (const id of partitionIds) {
         const properties = await consumer.getPartitionProperties(id);

@@ -39,7 +39,7 @@ export class IdleTimeoutError extends Error {
   readonly last: IdleProbe | undefined;
   constructor(timeoutMs: number, last: IdleProbe | undefined) {
     super(
-      `The app was not idle after ${Math.round(timeoutMs / 1000)} s` +
+      `The app was not idle after ${Number((timeoutMs / 1000).toFixed(1))} s` +
         (last ? ` (${last.queued} queued messages, ${last.eventsPending} unprocessed events, ${last.running} running)` : ''),
     );
     this.name = 'IdleTimeoutError';

@@ -7,7 +7,7 @@ import { start as startEmulator, type RunningEmulator } from '../../../local/eve
 import { CHECKPOINT_CONTAINER, retryDelayMs } from '../../../local/host/eventHubTrigger.ts';
 import { fastHostJson, testHost, testSettings, uniqueName, type TestHost } from './testHost.ts';
 
-const hubs = { batching: uniqueName('batching'), retry: uniqueName('retry'), resume: uniqueName('resume') };
+const hubs = { batching: uniqueName('batching'), retry: uniqueName('retry'), resume: uniqueName('resume'), shared: uniqueName('shared') };
 const NO_RETRY: RetryPolicy = { strategy: 'exponentialBackoff', maxRetryCount: 0, minimumInterval: { milliseconds: 10 }, maximumInterval: { milliseconds: 10 } };
 
 interface Call {
@@ -135,5 +135,23 @@ describe('startEventHubTrigger', () => {
     await host.start();
     await host.waitForIdle({ timeoutMs: 20_000 });
     expect(second.flatMap((c) => (c.bodies as { n: number }[]).map((b) => b.n)).sort((a, b) => a - b)).toEqual([100, 101, 102, 103]);
+  });
+
+  it('counts what another host instance on the same consumer group checkpointed, so both see the hub drained', async () => {
+    const first: Call[] = [];
+    const second: Call[] = [];
+    host = startHost(hubFunction(hubs.shared, NO_RETRY, first));
+    const other = startHost(hubFunction(hubs.shared, NO_RETRY, second));
+    await host.start();
+    await other.start();
+    try {
+      await send(hubs.shared, Array.from({ length: 8 }, (_, n) => ({ n })));
+      await Promise.all([host.waitForIdle({ timeoutMs: 20_000 }), other.waitForIdle({ timeoutMs: 20_000 })]);
+      // At least once, not exactly once: while one instance takes a partition over from the other, both may read it.
+      const seen = new Set([...first, ...second].flatMap((c) => (c.bodies as { n: number }[]).map((b) => b.n)));
+      expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    } finally {
+      await other.stop();
+    }
   });
 });

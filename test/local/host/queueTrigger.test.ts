@@ -107,4 +107,17 @@ describe('startQueueTrigger', () => {
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(6);
   });
+
+  it('waitForIdle rejects with what is still pending when the app does not settle in time', async () => {
+    const queueName = uniqueName('qt-slow');
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    host = testHost({ definitions: [queueFunction('stuck', queueName, () => blocked)] });
+    await host.start();
+    await queues.getQueueClient(queueName).sendMessage(encodeQueueMessage({ wait: true }));
+    await expect(host.waitForIdle({ timeoutMs: 1_500 })).rejects.toThrow(/not idle after 1.5 s \(1 queued messages, 0 unprocessed events, 1 running\)/);
+    expect(host.idle()).toBe(false);
+    release();
+    await host.waitForIdle({ timeoutMs: 10_000 });
+  });
 });

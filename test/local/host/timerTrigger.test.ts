@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Timer } from '@azure/functions';
 import type { TimerFunction } from '../../../functions/app/definition.ts';
 import { nextOccurrence } from '../../../local/host/timerTrigger.ts';
-import { eventually, testHost, type TestHost } from './testHost.ts';
+import { eventually, testHost, testSettings, type TestHost } from './testHost.ts';
 
 describe('nextOccurrence', () => {
   it.each([
@@ -58,5 +58,16 @@ describe('startTimerTrigger', () => {
     await host.start();
     await expect(host.runTimer('broken')).rejects.toThrow('timer failed');
     await expect(host.runTimer('nope')).rejects.toThrow(/No timer function named "nope"/);
+  });
+
+  it('runs a timer through POST /admin/functions/<name> with the master key only', async () => {
+    const calls: Timer[] = [];
+    host = testHost({ settings: testSettings({ LOCAL_FUNCTION_KEY: 'fk', LOCAL_MASTER_KEY: 'mk' }), definitions: [timerFunction('nightly', '0 0 0 1 1 *', calls)] });
+    await host.start();
+    const admin = host.http.url.replace(/\/api$/, '/admin/functions');
+    expect((await fetch(`${admin}/nightly`, { method: 'POST', headers: { 'x-functions-key': 'fk' } })).status).toBe(401);
+    expect((await fetch(`${admin}/unknown`, { method: 'POST', headers: { 'x-functions-key': 'mk' } })).status).toBe(404);
+    expect((await fetch(`${admin}/nightly`, { method: 'POST', headers: { 'x-functions-key': 'mk' } })).status).toBe(202);
+    await eventually(() => (calls.length === 1 ? true : undefined), 5_000, 'the admin-triggered run');
   });
 });
