@@ -1,5 +1,5 @@
-// Hand-written AMQP encodings for the few values the emulator stamps on every delivery. Encoding them directly keeps
-// longs and timestamps typed exactly (rhea would pick int/uint for small numbers) and keeps the hot path cheap.
+// Hand-written AMQP encodings and section codes for the few values the emulator writes itself (longs and timestamps
+// are written in place by messageCodec, typed exactly: rhea would pick int/uint for small numbers).
 
 export function encodeSymbol(value: string): Buffer {
   const bytes = Buffer.from(value, 'ascii');
@@ -18,16 +18,6 @@ export function encodeString(value: string): Buffer {
   head.writeUInt32BE(bytes.length, 1);
   return Buffer.concat([head, bytes]);
 }
-
-function encode64(code: number, value: number): Buffer {
-  const out = Buffer.alloc(9);
-  out[0] = code;
-  out.writeBigInt64BE(BigInt(Math.trunc(value)), 1);
-  return out;
-}
-
-export const encodeLong = (value: number): Buffer => encode64(0x81, value);
-export const encodeTimestamp = (epochMs: number): Buffer => encode64(0x83, epochMs);
 
 export const SECTION = {
   header: 0x70,
@@ -58,17 +48,4 @@ export function sectionCode(descriptor: unknown): number | undefined {
   if (typeof descriptor === 'number') return descriptor;
   if (typeof descriptor === 'string') return SYMBOLIC_SECTIONS[descriptor];
   return undefined;
-}
-
-/** A map section (annotations) from already-encoded key/value pairs; `count` is the number of keys plus values. */
-export function mapSection(code: number, pairs: Buffer[], count: number): Buffer {
-  const size = pairs.reduce((n, p) => n + p.length, 0) + 4; // the size field counts the count field too
-  const head = Buffer.alloc(12);
-  head[0] = 0x00;
-  head[1] = 0x53;
-  head[2] = code;
-  head[3] = 0xd1;
-  head.writeUInt32BE(size, 4);
-  head.writeUInt32BE(count, 8);
-  return Buffer.concat([head, ...pairs]);
 }

@@ -1,7 +1,7 @@
 // One partition's ordered log: assigns sequence numbers and offsets, keeps events in memory for readers (optionally
 // backed by a PartitionFile), drops events past retention, and wakes receivers when new events are published.
 import type { PartitionFile, StoredEvent } from './diskLog.ts';
-import { buildDelivery, parseEvent } from './messageCodec.ts';
+import { buildDeliveries, parseEvent } from './messageCodec.ts';
 
 export type { StoredEvent };
 
@@ -50,15 +50,12 @@ export class PartitionLog {
     // Enqueued times never go backwards, so time filters can binary-search.
     const now = Math.max(Date.now(), this.lastTimeMs);
     this.lastTimeMs = now;
-    const stored: StoredEvent[] = [];
-    for (const raw of rawEvents) {
-      const parsed = parseEvent(raw);
-      const partitionKey = parsed.partitionKey ?? envelopeKey;
-      const stamp = { sequenceNumber: this.nextSequenceNumber, offset: this.nextOffset, enqueuedTimeMs: now, partitionKey };
-      const { wire, headerLength } = buildDelivery(parsed, stamp);
-      stored.push({ ...stamp, wire, headerLength });
-      this.nextSequenceNumber += 1;
-      this.nextOffset += wire.length;
+    const first = { sequenceNumber: this.nextSequenceNumber, offset: this.nextOffset, enqueuedTimeMs: now };
+    const stored: StoredEvent[] = buildDeliveries(rawEvents.map(parseEvent), envelopeKey, first);
+    const last = stored[stored.length - 1];
+    if (last) {
+      this.nextSequenceNumber = last.sequenceNumber + 1;
+      this.nextOffset = last.offset + last.wire.length;
     }
     if (!this.file) {
       this.publish(stored);

@@ -6,6 +6,7 @@ import { ConnectionGrants, handlePutToken, type Reply } from './cbs.ts';
 import { Conditions, ensureError, type AmqpError } from './errors.ts';
 import type { EventStore } from './eventStore.ts';
 import { attachInbound, onInboundTransfer, type InboundTarget } from './inboundLink.ts';
+import { batchFrameWrites } from './frameWriter.ts';
 import { handleManagementRead } from './management.ts';
 import { attachOutbound } from './outboundLink.ts';
 import { OwnerLevels } from './ownerLevels.ts';
@@ -50,7 +51,9 @@ const SPECIAL = new Set(['$cbs', '$management']);
 
 export async function listen(options: ServerOptions): Promise<RunningServer> {
   const { store, key, logger } = options;
-  const container = rhea.create_container({ id: 'eventhubs-emulator' });
+  // autoaccept off: a producer's transfer is settled by onInboundTransfer once stored (after the fsync with dataDir),
+  // and requests by onRequest; rhea's default would accept every transfer on arrival, before it is stored.
+  const container = rhea.create_container({ id: 'eventhubs-emulator', autoaccept: false });
   const ownerLevels = new OwnerLevels();
   const states = new WeakMap<Connection, ConnectionState>();
   const sockets = new Set<Socket>();
@@ -191,6 +194,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const connection = (container as unknown as ContainerInternals).create_connection({}).accept(socket);
+    batchFrameWrites(connection);
     // rhea reports undecodable input (and errors thrown by our handlers) on the connection; answer with an AMQP
     // error and drop only this connection. Writing the close frame now, before rhea ends the socket, lets the peer see why.
     const onBadInput = (error: unknown) => {

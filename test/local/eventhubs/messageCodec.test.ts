@@ -1,0 +1,104 @@
+import rhea from 'rhea';
+import { describe, expect, it } from 'vitest';
+import { BATCH_FORMAT, MalformedMessageError, buildDeliveries, parseEvent, splitTransfer, withRuntimeMetrics } from '../../../local/eventhubs/messageCodec.ts';
+
+const event = (n: number, extra: object = {}) =>
+  rhea.message.encode({ body: rhea.message.data_section(Buffer.from(`{"n":${n}}`)), application_properties: { n }, ...extra });
+
+function batch(events: Buffer[], annotations?: Record<string, unknown>): Buffer {
+  return rhea.message.encode({ body: rhea.message.data_sections(events), ...(annotations ? { message_annotations: annotations } : {}) });
+}
+
+const symbol = (text: string) => Buffer.concat([Buffer.from([0xa3, text.length]), Buffer.from(text, 'latin1')]);
+const vbin8 = (bytes: Buffer) => Buffer.concat([Buffer.from([0xa0, bytes.length]), bytes]);
+
+describe('splitTransfer', () => {
+  it('returns each encoded event of a batch byte for byte, with the envelope partition key', () => {
+    const events = [event(1), event(2), event(3)];
+    const split = splitTransfer(batch(events, { 'x-opt-partition-key': 'city-9' }), BATCH_FORMAT);
+    expect(split.partitionKey).toBe('city-9');
+    expect(split.events.map((e) => e.toString('hex'))).toEqual(events.map((e) => e.toString('hex')));
+  });
+
+  it('reads data sections whose descriptors are symbols or full ulongs', () => {
+    const [a, b] = [event(1), event(2)];
+    const payload = Buffer.concat([
+      Buffer.from([0x00]), symbol('amqp:data:binary'), vbin8(a),
+      Buffer.from([0x00, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x75]), vbin8(b),
+    ]);
+    expect(splitTransfer(payload, BATCH_FORMAT).events).toEqual([a, b]);
+  });
+
+  it('treats any other format as one event', () => {
+    const single = event(5, { message_annotations: { 'x-opt-partition-key': 'k' } });
+    expect(splitTransfer(single, 0)).toEqual({ events: [single], partitionKey: 'k' });
+  });
+
+  it.each([
+    ['is cut short', batch([event(1), event(2)]).subarray(0, -3)],
+    ['has an unknown type code', Buffer.from([0x00, 0x53, 0x75, 0x4f])],
+    ['has annotations that are not a map', Buffer.concat([Buffer.from([0x00, 0x53, 0x72, 0x45]), Buffer.from([0x00, 0x53, 0x75]), vbin8(event(1))])],
+  ])('throws MalformedMessageError for a batch that %s', (_why, payload) => {
+    expect(() => splitTransfer(payload, BATCH_FORMAT)).toThrow(MalformedMessageError);
+  });
+});
+
+describe('buildDeliveries', () => {
+  const first = { sequenceNumber: 7, offset: 100, enqueuedTimeMs: Date.UTC(2026, 0, 2, 3, 4, 5) };
+
+  it('keeps every section the producer wrote and adds typed broker annotations, replacing forged ones', () => {
+    const raw = event(1, {
+      durable: true,
+      message_id: 'm-1',
+      message_annotations: { 'x-opt-partition-key': 'city-1', custom: 'kept', 'x-opt-sequence-number': 99 },
+    });
+    const [delivered] = buildDeliveries([parseEvent(raw)], 'envelope-key', first);
+    const decoded = rhea.message.decode(delivered?.wire as Buffer);
+    expect(decoded.durable).toBe(true);
+    expect(decoded.message_id).toBe('m-1');
+    expect(decoded.application_properties).toEqual({ n: 1 });
+    expect((decoded.body as { content: Buffer }).content.toString()).toBe('{"n":1}');
+    expect(decoded.message_annotations).toEqual({
+      'x-opt-partition-key': 'city-1',
+      custom: 'kept',
+      'x-opt-sequence-number': 7,
+      'x-opt-offset': '100',
+      'x-opt-enqueued-time': new Date(first.enqueuedTimeMs),
+    });
+    expect(delivered).toMatchObject({ sequenceNumber: 7, offset: 100, partitionKey: 'city-1' });
+  });
+
+  it('numbers a batch consecutively, offsets being byte positions, and adds the envelope key to events without one', () => {
+    const delivered = buildDeliveries([1, 2, 3].map((n) => parseEvent(event(n))), 'city-2', first);
+    expect(delivered.map((d) => d.sequenceNumber)).toEqual([7, 8, 9]);
+    expect(delivered[1]?.offset).toBe(100 + (delivered[0]?.wire.length ?? 0));
+    expect(delivered[2]?.offset).toBe((delivered[1]?.offset ?? 0) + (delivered[1]?.wire.length ?? 0));
+    for (const [i, d] of delivered.entries()) {
+      const annotations = rhea.message.decode(d.wire).message_annotations as Record<string, unknown>;
+      expect(annotations).toEqual({ 'x-opt-sequence-number': 7 + i, 'x-opt-offset': String(d.offset), 'x-opt-enqueued-time': new Date(first.enqueuedTimeMs), 'x-opt-partition-key': 'city-2' });
+      expect(d.partitionKey).toBe('city-2');
+    }
+  });
+
+  it('encodes sequence numbers and times beyond 32 bits as longs and timestamps', () => {
+    const [d] = buildDeliveries([parseEvent(event(1))], undefined, { sequenceNumber: 2 ** 40 + 3, offset: 2 ** 35, enqueuedTimeMs: 4_102_444_800_000 });
+    const annotations = rhea.message.decode(d?.wire as Buffer).message_annotations as Record<string, unknown>;
+    expect(annotations).toEqual({ 'x-opt-sequence-number': 2 ** 40 + 3, 'x-opt-offset': String(2 ** 35), 'x-opt-enqueued-time': new Date(4_102_444_800_000) });
+  });
+});
+
+describe('withRuntimeMetrics', () => {
+  it('adds the last-enqueued delivery annotations after the header', () => {
+    const [d] = buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 });
+    const wire = withRuntimeMetrics(d?.wire as Buffer, d?.headerLength ?? 0, { lastSequenceNumber: 41, lastOffset: 5_000, lastEnqueuedTimeMs: 2_000 }, 3_000);
+    const decoded = rhea.message.decode(wire);
+    expect(decoded.durable).toBe(true);
+    expect(decoded.delivery_annotations).toEqual({
+      last_enqueued_offset: '5000',
+      last_enqueued_sequence_number: 41,
+      last_enqueued_time_utc: new Date(2_000),
+      runtime_info_retrieval_time_utc: new Date(3_000),
+    });
+    expect(decoded.application_properties).toEqual({ n: 1 });
+  });
+});
