@@ -138,8 +138,9 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
       const weight = requestWeight(daysBetween(request.start, request.end) + 1);
       let limiterWaitMs = 0;
       for (let tries = 1; ; tries++) {
-        limiterWaitMs += await gate.acquire(weight);
-        options.onCall?.({ at: clock.now(), weight });
+        const admission = await gate.acquire(weight);
+        limiterWaitMs += admission.waitedMs;
+        options.onCall?.({ at: admission.admittedAt, weight });
         try {
           return { response: await attempt(request), weight, attempts: tries, limiterWaitMs };
         } catch (error) {

@@ -3,8 +3,11 @@
 import { EMPTY_LIMITER, tryAcquire, type LimitWindow, type LimiterState } from './rateLimiter.ts';
 
 export interface LimiterGate {
-  /** Resolves when `weight` has been admitted; returns how long the caller waited (ms). */
-  acquire(weight: number): Promise<number>;
+  /**
+   * Resolves when `weight` has been admitted: how long the caller waited (ms) and the instant the limiter counted it
+   * at (callers that log or check their rate must use this instant, not a later clock reading).
+   */
+  acquire(weight: number): Promise<{ waitedMs: number; admittedAt: number }>;
 }
 
 export interface GateClock {
@@ -25,10 +28,11 @@ export function createLimiterGate(windows: readonly LimitWindow[], clock: GateCl
       const turn = tail.then(async () => {
         const started = clock.now();
         for (;;) {
-          const decision = tryAcquire(state, windows, weight, clock.now());
+          const now = clock.now();
+          const decision = tryAcquire(state, windows, weight, now);
           if (decision.allowed) {
             state = decision.state;
-            return clock.now() - started;
+            return { waitedMs: now - started, admittedAt: now };
           }
           await clock.sleep(Math.ceil(decision.waitMs));
         }

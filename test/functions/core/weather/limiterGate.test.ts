@@ -20,8 +20,9 @@ describe('createLimiterGate', () => {
     const clock = virtualClock();
     const gate = createLimiterGate([{ name: 'second', windowMs: 1_000, limit: 3 }], clock);
     const admitted: number[] = [];
-    await Promise.all([1, 1, 1, 2, 1].map((weight, i) => gate.acquire(weight).then(() => admitted.push(i))));
+    const instants = await Promise.all([1, 1, 1, 2, 1].map((weight, i) => gate.acquire(weight).then((a) => (admitted.push(i), a.admittedAt))));
     expect(admitted).toEqual([0, 1, 2, 3, 4]);
+    expect(instants).toEqual([0, 0, 0, 1_000, 1_000]);
     // Three at t=0; the weight-2 one waits until they leave the window (t=1000); the last fits beside it at once.
     expect(clock.sleeps).toEqual([1_000]);
     expect(clock.now()).toBe(1_000);
@@ -30,6 +31,6 @@ describe('createLimiterGate', () => {
   it('rejects a weight that can never fit without blocking the callers behind it', async () => {
     const gate = createLimiterGate([{ name: 'second', windowMs: 1_000, limit: 3 }], virtualClock());
     await expect(gate.acquire(4)).rejects.toThrow(RangeError);
-    await expect(gate.acquire(1)).resolves.toBe(0);
+    await expect(gate.acquire(1)).resolves.toMatchObject({ waitedMs: 0 });
   });
 });
