@@ -125,7 +125,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     const final = await sampleProgress(running, environment.standIn);
     const seconds = (Date.now() - began.getTime()) / 1000;
-    await progress.stop(`Done in ${seconds.toFixed(1)} s: ${final.jobsDone} jobs, ${final.apiCalls} API calls, ${final.eventsAggregated} events aggregated`);
+    const n = (value: number) => value.toLocaleString('en-US');
+    await progress.stop(`Done in ${seconds.toFixed(1)} s: ${n(final.jobsDone)} jobs, ${n(final.apiCalls)} API calls, ${n(final.eventsAggregated)} events aggregated`);
 
     const blobs = running.app.clients.blobService();
     const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
