@@ -1,13 +1,16 @@
 // npm run bench [-- NAME ...]: runs the named benchmarks (all by default), prints one table and writes
 // bench/results.json with the machine's description. Not part of npm test: figures, not assertions.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { renderTable } from './lib/print.ts';
 import { meetsTarget, type Bench, type Figure } from './lib/types.ts';
 
 const registry: Record<string, () => Promise<Bench>> = {
   decode: async () => (await import('./stages/decode.ts')).decodeBench,
   table: async () => (await import('./stages/table.ts')).tableBench,
+  seed: async () => (await import('./stages/seed.ts')).seedBench,
+  scale: async () => (await import('./stages/scale.ts')).scaleBench,
+  fetch: async () => (await import('./stages/fetch.ts')).fetchBench,
 };
 
 async function main(): Promise<void> {
@@ -20,15 +23,30 @@ async function main(): Promise<void> {
   }
   const names = wanted.length > 0 ? wanted : Object.keys(registry);
   const rows: { bench: string; figure: Figure }[] = [];
+  const loadBefore = loadavg();
   for (const name of names) {
     const bench = await registry[name]!();
     console.error(`… ${bench.name}: ${bench.description}`);
-    for (const figure of await bench.run()) rows.push({ bench: bench.name, figure });
+    const started = Date.now();
+    try {
+      for (const figure of await bench.run()) rows.push({ bench: bench.name, figure });
+      console.error(`  ${bench.name} done in ${Math.round((Date.now() - started) / 1000)} s`);
+    } catch (error) {
+      // One broken bench must not cost the others' figures; the run still fails.
+      console.error(`  ${bench.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      rows.push({ bench: bench.name, figure: { metric: 'FAILED (see the log)', value: Number.NaN, unit: '' } });
+      process.exitCode = 1;
+    }
   }
   console.log(renderTable(rows));
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+  console.log(`\n${rows.filter(({ figure }) => figure.note).map(({ bench, figure }) => `${bench} · ${figure.metric}: ${figure.note}`).join('\n')}`);
+  const load = { before: loadBefore, after: loadavg() };
+  console.log(`\nload average (1/5/15 min) before: ${load.before.map((l) => l.toFixed(2)).join(' ')}; after: ${load.after.map((l) => l.toFixed(2)).join(' ')}`);
+  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), load };
   const results = { at: new Date().toISOString(), machine, rows: rows.map(({ bench, figure }) => ({ bench, ...figure, met: meetsTarget(figure) })) };
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  // Clients' sockets and timers left by a failed bench must not keep the process alive.
+  process.exit();
 }
 
 await main();

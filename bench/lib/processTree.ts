@@ -1,0 +1,101 @@
+// Peak resident memory of this process and every process it started (Azurite, the Event Hubs emulator), sampled
+// from /proc: a child's memory is invisible to process.memoryUsage(), and the local stack is mostly children.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface MemoryPeaks {
+  /** This process: the function app, the local host and the Open-Meteo stand-in. */
+  selfMiB: number;
+  /** Peak per child, labelled by what it runs. */
+  children: Record<string, number>;
+  /** Peak of the sum over the whole tree at one sample (not the sum of the peaks). */
+  treeMiB: number;
+  /** False where /proc is missing (not Linux): only this process was measured. */
+  complete: boolean;
+}
+
+const MIB = 1024 * 1024;
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // the process exited between the listing and the read
+  }
+}
+
+/** Parent pid from /proc/<pid>/stat; the command name in parentheses may itself hold spaces and parentheses. */
+function parentOf(pid: number): number | undefined {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[1]);
+}
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+function label(pid: number): string {
+  const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ');
+  if (command.includes('azurite')) return 'azurite';
+  if (command.includes('eventhubs')) return 'eventhubs';
+  return `pid ${pid}`;
+}
+
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent === undefined) continue;
+    const list = children.get(parent) ?? [];
+    list.push(Number(entry));
+    children.set(parent, list);
+  }
+  const found: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      found.push(child);
+      stack.push(child);
+    }
+  }
+  return found;
+}
+
+export function sampleProcessTree(intervalMs = 250): { stop(): MemoryPeaks } {
+  const complete = (() => {
+    try {
+      readdirSync('/proc');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const peaks: MemoryPeaks = { selfMiB: 0, children: {}, treeMiB: 0, complete };
+  const sample = () => {
+    const self = process.memoryUsage.rss() / MIB;
+    let tree = self;
+    peaks.selfMiB = Math.max(peaks.selfMiB, self);
+    if (complete) {
+      for (const pid of descendants(process.pid)) {
+        const rss = rssMiB(pid);
+        const name = label(pid);
+        tree += rss;
+        peaks.children[name] = Math.max(peaks.children[name] ?? 0, rss);
+      }
+    }
+    peaks.treeMiB = Math.max(peaks.treeMiB, tree);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// One whole pipeline run for a bench: Azurite and the Event Hubs emulator started here (so their memory is
+// measured), the Open-Meteo stand-in at zero latency started by runPipeline (--offline), the API limiter raised
+// out of the way, then the city file through runPipeline. Times come from the storage itself: upload (the
+// "Uploaded" line) → the newest `aggregates` entity Timestamp; raw blob writes from the blobs' Last-Modified.
+import { Writable } from 'node:stream';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { TableClient } from '@azure/data-tables';
+import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
+import { startAzurite } from '../../local/azurite.ts';
+import { runPipeline } from '../../local/cli/runPipeline.ts';
+import { sampleProcessTree, type MemoryPeaks } from './processTree.ts';
+import { rawBlobPutsPerSecond, startEmulatorChild } from './localStack.ts';
+
+export interface Workload {
+  citiesFile: string;
+  cities: number;
+  start: string;
+  end: string;
+  days: number;
+  timeoutMs: number;
+}
+
+export interface WorkloadResult {
+  readings: number;
+  /** Upload of the city file → the last aggregate entity written. */
+  seconds: number;
+  readingsPerSecond: number;
+  rawBlobs: number;
+  /** First → last raw blob Last-Modified, plus the 1 s granularity of that header (so a conservative rate). */
+  rawWindowSeconds: number;
+  /** Events aggregated per second, from the first raw blob write to the last aggregate. */
+  eventsPerSecond: number;
+  eventsAggregated: number;
+  apiCalls: number;
+  memory: MemoryPeaks;
+  /** Raw Azurite blob PUTs/s on the same Azurite, just before the run. */
+  blobPutsBaseline: number;
+}
+
+/** The limiter's ceilings (loadConfig's maxima): at zero latency the stand-in, not a quota, must be what paces. */
+const UNLIMITED_API = {
+  [SETTINGS.weatherCallsPerMinute]: '1000000',
+  [SETTINGS.weatherCallsPerHour]: '10000000',
+  [SETTINGS.weatherCallsPerDay]: '100000000',
+};
+
+/** Passes runPipeline's progress through to our stderr, noting when the upload happened. */
+function tapStderr(onUploaded: () => void): Writable & { isTTY: boolean } {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = chunk.toString('utf8');
+      if (text.startsWith('Uploaded ')) onUploaded();
+      process.stderr.write(`  ${text}`);
+      done();
+    },
+  });
+  return Object.assign(stream, { isTTY: false });
+}
+
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+
+async function lastAggregateWrite(connectionString: string): Promise<number> {
+  const table = TableClient.fromConnectionString(connectionString, RESOURCES.aggregatesTable, { allowInsecureConnection: true });
+  let last = 0;
+  for await (const entity of table.listEntities({ queryOptions: { select: ['PartitionKey', 'Timestamp'] } })) {
+    last = Math.max(last, Date.parse(String(entity.timestamp)));
+  }
+  return last;
+}
+
+async function rawBlobWindow(connectionString: string): Promise<{ count: number; first: number; last: number }> {
+  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(RESOURCES.rawContainer);
+  let count = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for await (const page of container.listBlobsFlat().byPage({ maxPageSize: 5_000 })) {
+    for (const blob of page.segment.blobItems) {
+      const at = blob.properties.lastModified.getTime();
+      count++;
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
+  }
+  return { count, first, last };
+}
+
+export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
+  const [azurite, hub] = await Promise.all([startAzurite(), startEmulatorChild()]);
+  try {
+    const blobPutsBaseline = await rawBlobPutsPerSecond(azurite.connectionString);
+    let uploadedAt = 0;
+    const memory = sampleProcessTree();
+    let peaks: MemoryPeaks;
+    let result;
+    try {
+      result = await runPipeline({
+        cities: workload.citiesFile,
+        start: workload.start,
+        end: workload.end,
+        offline: true,
+        env: { [STORAGE_CONNECTION]: azurite.connectionString, [EVENTHUB_CONNECTION]: hub.connectionString, ...UNLIMITED_API },
+        timeoutMs: workload.timeoutMs,
+        stdout: discard,
+        stderr: tapStderr(() => (uploadedAt ||= Date.now())),
+      });
+    } finally {
+      peaks = memory.stop();
+    }
+    const readings = workload.cities * workload.days * 24;
+    const aggregated = result.rows.reduce((sum, row) => sum + row.count + row.missingHours, 0);
+    if (aggregated !== readings) throw new Error(`the run aggregated ${aggregated} hourly readings, expected ${readings}`);
+    const lastAggregate = await lastAggregateWrite(azurite.connectionString);
+    const raw = await rawBlobWindow(azurite.connectionString);
+    const seconds = (lastAggregate - uploadedAt) / 1000;
+    const eventsAggregated = Object.values(result.stats.eventHubs).reduce((sum, h) => sum + h.events, 0);
+    return {
+      readings,
+      seconds,
+      readingsPerSecond: readings / seconds,
+      rawBlobs: raw.count,
+      rawWindowSeconds: (raw.last - raw.first) / 1000 + 1,
+      eventsPerSecond: eventsAggregated / ((lastAggregate - raw.first) / 1000),
+      eventsAggregated,
+      apiCalls: result.apiCalls,
+      memory: peaks,
+      blobPutsBaseline,
+    };
+  } finally {
+    await Promise.all([azurite.close(), hub.close()]);
+  }
+}
