@@ -39,4 +39,9 @@ describe('main', () => {
   ])('returns exit code for %j → %i', async (argv, code) => {
     expect(await main(argv)).toBe(code);
   });
+
+  it('runs as the `weather-pipeline` bin under the Node on PATH, handing over to Node 22 when that one is older', async () => {
+    const error = await exec(join(repo, 'local/cli/bin.mjs'), ['pipeline', '--cities', '/nope.jsonl', '--start', '2023-01-01', '--end', '2023-01-02'], { cwd: repo, env }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2, stderr: expect.stringContaining('error E_FILE') });
+  });
 });
