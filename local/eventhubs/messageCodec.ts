@@ -5,6 +5,7 @@
 // are written into one buffer.
 import { SECTION, encodeString, encodeSymbol } from './amqpBytes.ts';
 import { MalformedMessageError, binaryAt, mapPairs, scanSections, stringAt } from './amqpScan.ts';
+import type { StoredEvent } from './diskLog.ts';
 
 export { MalformedMessageError };
 
@@ -116,16 +117,8 @@ function writeShortString(target: Buffer, at: number, text: string): number {
   return at + 2 + target.write(text, at + 2, 'latin1');
 }
 
-export interface Delivered {
-  sequenceNumber: number;
-  offset: number;
-  enqueuedTimeMs: number;
-  partitionKey: string | undefined;
-  /** The bytes delivered to consumers. */
-  wire: Buffer;
-  /** Where the header ends (delivery annotations go right after it). */
-  headerLength: number;
-}
+/** What a partition log stores is exactly what consumers receive. */
+export type Delivered = StoredEvent;
 
 /**
  * Stamps one transfer's events with consecutive sequence numbers and offsets (an offset is the byte position of the
