@@ -151,7 +151,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
       monitor = (async () => {
         while (!stopping.signal.aborted) {
           lastProbe = await probeIdle(idleSources()).catch(() => lastProbe);
-          await sleep(500, stopping.signal);
+          await sleep(1_000, stopping.signal);
         }
       })();
     },
