@@ -3,7 +3,7 @@
 // local host until it is idle, then report rejected lines, the month table, the JSON and the dashboard.
 import { createReadStream } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { RESOURCES } from '../../functions/config/settings.ts';
 import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
@@ -134,8 +134,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
     stdout.write(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
     const { jsonPath, htmlPath } = await writeOutputs(options, rows, began);
-    if (jsonPath) stdout.write(`\nJSON:  ${jsonPath}\n`);
-    if (htmlPath) stdout.write(`Chart: ${htmlPath}\n`);
+    const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
+    if (jsonPath) stdout.write(`\nJSON:  ${shown(jsonPath)}\n`);
+    if (htmlPath) stdout.write(`Chart: ${shown(htmlPath)}\n`);
 
     const failures = await poisonedSince(running.app.clients.queueService(), began);
     if (failures.length > 0) throw new CLIError('E_POISON', `${failures.length} message(s) failed 5 times and are in a poison queue:\n  ${failures.join('\n  ')}`);
