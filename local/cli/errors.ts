@@ -6,7 +6,8 @@ export type CLIErrorCode =
   | 'E_START' // an emulator or the local host could not start
   | 'E_TIMEOUT' // the app did not become idle in time
   | 'E_POISON' // a message ended in a poison queue
-  | 'E_DEADLETTER'; // an event could not be aggregated
+  | 'E_DEADLETTER' // an event could not be aggregated
+  | 'E_LEDGER'; // the run's ledger does not reconcile
 
 export class CLIError extends Error {
   readonly code: CLIErrorCode;

@@ -12,7 +12,9 @@ import { readCityFile } from '../../functions/core/city/readCityFile.ts';
 import { isValidDate } from '../../functions/core/dates.ts';
 import { toJsonRow, type MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
 import { renderDashboard } from '../../functions/core/dashboard/renderDashboard.ts';
+import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import { AppError, ensureErrorType } from '../../functions/errors.ts';
+import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
 import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
 import { consoleSink } from '../host/invocations.ts';
@@ -20,6 +22,7 @@ import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable, formatRejected } from './formatTable.ts';
 import { startProgress } from './progress.ts';
+import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
 import { sampleProgress } from './sampleProgress.ts';
 
@@ -47,6 +50,7 @@ export interface PipelineResult {
   seconds: number;
   stats: LocalHostStats;
   apiCalls: number;
+  ledger: RunReport;
 }
 
 interface LocalFile {
@@ -137,12 +141,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
     if (jsonPath) stdout.write(`\nJSON:  ${shown(jsonPath)}\n`);
     if (htmlPath) stdout.write(`Chart: ${shown(htmlPath)}\n`);
+    const ledger = await readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''));
+    stdout.write(`\n${formatRunLedger(ledger)}\n`);
 
     const failures = await poisonedSince(running.app.clients.queueService(), began);
     if (failures.length > 0) throw new CLIError('E_POISON', `${failures.length} message(s) failed 5 times and are in a poison queue:\n  ${failures.join('\n  ')}`);
     const deadLetters = await deadLettersSince(blobs, began);
     if (deadLetters.length > 0) throw new CLIError('E_DEADLETTER', `${deadLetters.length} event(s) could not be aggregated:\n  ${deadLetters.join('\n  ')}`);
-    return { rows, rejections, jsonPath, htmlPath, seconds, stats: running.stats(), apiCalls: final.apiCalls };
+    assertBalanced(ledger);
+    return { rows, rejections, jsonPath, htmlPath, seconds, stats: running.stats(), apiCalls: final.apiCalls, ledger };
   } catch (error) {
     if (error instanceof AppError && error.code === 'E_CONFIG') throw new CLIError('E_CONFIG', error.message, { cause: error });
     throw error;

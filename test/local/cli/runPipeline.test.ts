@@ -53,6 +53,8 @@ describe('runPipeline', () => {
     expect(stdout).toMatch(/^city\s+year\s+month\s+min\s+max\s+mean$/m);
     expect(stdout).toContain(`${picked[0]!.city}`);
     expect(readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8')).toContain('<svg');
+    expect(result.ledger).toMatchObject({ state: 'complete', balanced: true, cities: { accepted: 4, rejected: 0 }, cityDays: { requested: 4 * 14, aggregated: 4 * 14, deadLettered: 0 } });
+    expect(stdout).toContain('city-days requested 56 = aggregated 56 + dead-lettered 0 + not fetched 0');
   });
 
   it('fetches the overlap of two ranges of one city again but counts each day once', async () => {
@@ -65,6 +67,8 @@ describe('runPipeline', () => {
     expect(result.apiCalls).toBe(2);
     expectRowsEqual(result.rows, referenceRows(city, [['2023-01-10', '2023-02-05'], ['2023-01-25', '2023-02-14']]));
     expect(result.rows.map((r) => r.count)).toEqual([22 * 24, 14 * 24]);
+    // Two jobs ask for 27 + 21 city-days; 36 distinct days are aggregated and every requested day is among them.
+    expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 48, aggregated: 48, unaccounted: 0 } });
   });
 
   it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {
@@ -73,6 +77,7 @@ describe('runPipeline', () => {
     const { result, stdout } = await run('bad.jsonl', lines, { start: '2023-03-01', end: '2023-03-03' });
     expect(result.rejections.total).toBe(3);
     expect(result.rejections.rejected.map((r) => r.line)).toEqual([2, 3, 5]);
+    expect(result.ledger).toMatchObject({ balanced: true, cities: { accepted: 1, rejected: 3 }, cityDays: { requested: 3, aggregated: 3 } });
     expect(stdout).toMatch(/3 rejected lines in bad\.jsonl:\n {2}line 2: .*lat.*\n {2}line 3: .+\n {2}line 5: .*city/);
     expectRowsEqual(result.rows, referenceRows(good, [['2023-03-01', '2023-03-03']]));
   });
