@@ -24,7 +24,7 @@ import { formatMonthlyTable, formatRejected } from './formatTable.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
-import { sampleProgress } from './sampleProgress.ts';
+import { createProgressSampler } from './sampleProgress.ts';
 
 export interface PipelineOptions {
   cities: string;
@@ -119,7 +119,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       blobHTTPHeaders: { blobContentType: fileName.endsWith('.json') ? 'application/json' : 'application/x-ndjson' },
     });
     say(`Uploaded ${fileName} to ${RESOURCES.citiesContainer}/ (${options.start}..${options.end}); waiting for the app to finish`);
-    const progress = startProgress(stderr, () => sampleProgress(running, environment.standIn));
+    const sample = createProgressSampler(running, environment.standIn);
+    const progress = startProgress(stderr, sample);
     try {
       await running.waitForIdle({ timeoutMs: options.timeoutMs ?? 15 * 60_000 });
     } catch (error) {
@@ -127,7 +128,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       if (error instanceof IdleTimeoutError) throw new CLIError('E_TIMEOUT', `${error.message}; rerun with --verbose to see the functions' logs`);
       throw error;
     }
-    const final = await sampleProgress(running, environment.standIn);
+    const final = await sample();
     const seconds = (Date.now() - began.getTime()) / 1000;
     const n = (value: number) => value.toLocaleString('en-US');
     await progress.stop(`Done in ${seconds.toFixed(1)} s: ${n(final.jobsDone)} jobs, ${n(final.apiCalls)} API calls, ${n(final.eventsAggregated)} events aggregated`);

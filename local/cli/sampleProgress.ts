@@ -5,6 +5,19 @@ import type { LocalHost } from '../host/createLocalHost.ts';
 import type { RunningStandIn } from '../openmeteo/standIn.ts';
 import type { ProgressSample } from './progress.ts';
 
+/**
+ * Samples with a memory: the queue's message count is approximate and misses messages being processed, so the
+ * known-jobs total never goes down between samples (a shrinking denominator reads as lost work).
+ */
+export function createProgressSampler(host: LocalHost, standIn: RunningStandIn | undefined): () => Promise<ProgressSample> {
+  let jobsKnown = 0;
+  return async () => {
+    const sample = await sampleProgress(host, standIn);
+    jobsKnown = Math.max(jobsKnown, sample.jobsKnown);
+    return { ...sample, jobsKnown };
+  };
+}
+
 export async function sampleProgress(host: LocalHost, standIn: RunningStandIn | undefined): Promise<ProgressSample> {
   const stats = host.stats();
   const fetch = Object.entries(stats.queues).find(([, q]) => q.queueName === RESOURCES.fetchJobsQueue)?.[1];
