@@ -1,17 +1,18 @@
 // Timing and memory helpers for benchmarks.
 import { performance } from 'node:perf_hooks';
 
-/** Runs `fn` `rounds` times after one warm-up and returns the median duration in ms. */
-export async function medianMs(rounds: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  await fn();
-  const samples: number[] = [];
+/** Runs each function once per round, alternating, after one warm-up round; returns each one's median ms. */
+export async function interleavedMedians(rounds: number, fns: readonly (() => unknown | Promise<unknown>)[]): Promise<number[]> {
+  for (const fn of fns) await fn();
+  const samples = fns.map(() => [] as number[]);
   for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
+    for (const [index, fn] of fns.entries()) {
+      const start = performance.now();
+      await fn();
+      samples[index]!.push(performance.now() - start);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? 0;
+  return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0);
 }
 
 /** Samples this process's RSS every `intervalMs` until stopped; returns the peak in MB. */

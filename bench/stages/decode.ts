@@ -3,7 +3,7 @@ import { decodeCityDayEvent } from '../../functions/core/aggregate/decodeCityDay
 import { dayRecord, type DayRecord } from '../../functions/core/aggregate/dayPartial.ts';
 import { deriveTotals } from '../../functions/core/aggregate/deriveTotals.ts';
 import { EMPTY_MONTH, mergeDays } from '../../functions/core/aggregate/mergeDays.ts';
-import { medianMs } from '../lib/measure.ts';
+import { interleavedMedians } from '../lib/measure.ts';
 import { syntheticEvents } from '../lib/syntheticEvents.ts';
 import { withRatio, type Bench } from '../lib/types.ts';
 
@@ -29,12 +29,15 @@ export const decodeBench: Bench = {
     const bodies = syntheticEvents(50, 242).map((event) => JSON.stringify(event));
     const readings = bodies.length * 24;
     let sink = 0;
-    const rawMs = await medianMs(7, () => {
-      for (const body of bodies) sink += (JSON.parse(body) as { hourly: unknown[] }).hourly.length;
-    });
-    const oursMs = await medianMs(7, () => {
-      sink += decodeAndFold(bodies);
-    });
+    // Rounds alternate between the two, so a change in the machine's load hits both sides alike.
+    const [rawMs = 0, oursMs = 0] = await interleavedMedians(9, [
+      () => {
+        for (const body of bodies) sink += (JSON.parse(body) as { hourly: unknown[] }).hourly.length;
+      },
+      () => {
+        sink += decodeAndFold(bodies);
+      },
+    ]);
     if (sink === 0) throw new Error('benchmark folded nothing');
     return [
       withRatio({

@@ -88,7 +88,9 @@ export async function aggregateBatch(deps: AggregateBatchDeps, bodies: readonly 
     const group = cities.get(event.cityId) ?? { events: [], months: new Map<string, DayRecord[]>() };
     group.events.push({ index, event });
     const month = event.date.slice(0, 7);
-    group.months.set(month, [...(group.months.get(month) ?? []), dayRecord(event)]);
+    const days = group.months.get(month);
+    if (days) days.push(dayRecord(event));
+    else group.months.set(month, [dayRecord(event)]);
     cities.set(event.cityId, group);
   });
   await forEachLimit(rejected, 8, ({ index, reason }) => deadLetter(index, reason));

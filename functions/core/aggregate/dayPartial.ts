@@ -21,7 +21,11 @@ export interface DayRecord extends DayPartial {
 }
 
 export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
-  const partial: DayPartial = { min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null };
+  return foldHours(hourly, { min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null });
+}
+
+/** Folds the hours into `partial` in place: the record is built once, with no intermediate copy. */
+function foldHours<T extends DayPartial>(hourly: readonly (number | null)[], partial: T): T {
   // A plain indexed loop: this runs once per event on the aggregator's hot path.
   for (let hour = 0; hour < hourly.length; hour++) {
     const value = hourly[hour];
@@ -45,7 +49,10 @@ export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
 }
 
 export function dayRecord(event: CityDayEvent): DayRecord {
-  return { date: event.date, fetchedAt: event.source.fetchedAt, ...dayPartial(event.hourly) };
+  const record: DayRecord = {
+    date: event.date, fetchedAt: event.source.fetchedAt, min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null,
+  };
+  return foldHours(event.hourly, record);
 }
 
 /** The UTC instant of an hour of a day, as the API reports minAt/maxAt. */
