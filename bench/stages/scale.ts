@@ -36,7 +36,7 @@ export const scaleBench: Bench = {
       const eventHubs = await emulatorEventsPerSecond();
       // ~300 blobs/s is the floor rate here: allow three times the expected time before giving up.
       const timeoutMs = Math.max(10 * 60_000, ((cities * DAYS) / 300) * 3_000);
-      const result = await runWorkloadInChild({ citiesFile: file, cities, start: '2022-01-01', end: '2022-12-31', days: DAYS, timeoutMs });
+      const result = await runWorkloadInChild({ citiesFile: file, cities, start: '2022-01-01', end: '2022-12-31', days: DAYS, timeoutMs, azuriteOnDisk: true });
       const figures: Figure[] = workloadFigures(result, eventHubs, { rssMiB: 512 });
       figures[0] = { ...figures[0]!, metric: `upload → last aggregate (${cities} cities)` };
       if (seedResult) {
