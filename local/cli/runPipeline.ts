@@ -17,7 +17,7 @@ import { AppError, ensureErrorType } from '../../functions/errors.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
 import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
-import { consoleSink } from '../host/invocations.ts';
+import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable, formatRejected } from './formatTable.ts';
@@ -40,6 +40,10 @@ export interface PipelineOptions {
   stdout?: Writable;
   stderr?: Writable & { isTTY?: boolean };
   definitions?: readonly FunctionDefinition[];
+  /** host.json content for the local host (the repository's host.json by default). */
+  hostJson?: unknown;
+  /** Where the functions' and the host's log lines go (the console, verbose or not, by default). */
+  log?: LogSink;
 }
 
 export interface PipelineResult {
@@ -103,7 +107,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         definitions: options.definitions ?? appDefinitions,
         settings: environment.settings,
         httpPort: 0,
-        log: consoleSink(options.verbose ?? false),
+        ...(options.hostJson === undefined ? {} : { hostJson: options.hostJson }),
+        log: options.log ?? consoleSink(options.verbose ?? false),
       });
     } catch (error) {
       throw new CLIError('E_CONFIG', ensureErrorType(error).message, { cause: error });
