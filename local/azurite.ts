@@ -2,7 +2,7 @@
 // A child process, not in-process, so Azurite's work never competes with ours for one event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,6 +52,8 @@ function azuriteMain(): string {
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
   const scratch = options.location ? undefined : mkdtempSync(join(tmpdir(), 'azurite-'));
+  // The folder is Azurite's working directory too, and spawn fails with a misleading ENOENT when it is missing.
+  if (options.location) mkdirSync(options.location, { recursive: true });
   const args = [
     azuriteMain(),
     '--blobHost', host, '--queueHost', host, '--tableHost', host,

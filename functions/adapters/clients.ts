@@ -4,7 +4,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
-import { EventHubConsumerClient, EventHubProducerClient } from '@azure/event-hubs';
+import { EventHubConsumerClient, EventHubProducerClient, RetryMode, type RetryOptions } from '@azure/event-hubs';
 import type { EventHubConnection, StorageConnection } from '../config/connections.ts';
 
 const credentials = new Map<string, TokenCredential>();
@@ -41,10 +41,17 @@ export function createTableClient(connection: StorageConnection, tableName: stri
   return new TableClient(`${connection.tableServiceUri}`, tableName, credentialFor(connection.clientId));
 }
 
-export function createEventHubProducer(connection: EventHubConnection, hubName: string): EventHubProducerClient {
+/**
+ * The JavaScript SDK's default is 3 retries 30 s apart (fixed), so a blip of a second costs a send 30 s. The Functions
+ * host's Event Hubs extension defaults to exponential from 0.8 s, capped at a minute: ours does the same, so a
+ * restart of a few seconds is absorbed within one invocation and a longer outage fails the job for the queue to retry.
+ */
+export const EVENTHUB_RETRY: RetryOptions = { mode: RetryMode.Exponential, maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 60_000 };
+
+export function createEventHubProducer(connection: EventHubConnection, hubName: string, retryOptions: RetryOptions = EVENTHUB_RETRY): EventHubProducerClient {
   return connection.kind === 'connectionString'
-    ? new EventHubProducerClient(connection.connectionString, hubName)
-    : new EventHubProducerClient(connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId));
+    ? new EventHubProducerClient(connection.connectionString, hubName, { retryOptions })
+    : new EventHubProducerClient(connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId), { retryOptions });
 }
 
 export function createEventHubConsumer(
@@ -52,7 +59,8 @@ export function createEventHubConsumer(
   hubName: string,
   consumerGroup: string,
 ): EventHubConsumerClient {
+  const options = { retryOptions: EVENTHUB_RETRY };
   return connection.kind === 'connectionString'
-    ? new EventHubConsumerClient(consumerGroup, connection.connectionString, hubName)
-    : new EventHubConsumerClient(consumerGroup, connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId));
+    ? new EventHubConsumerClient(consumerGroup, connection.connectionString, hubName, options)
+    : new EventHubConsumerClient(consumerGroup, connection.fullyQualifiedNamespace, hubName, credentialFor(connection.clientId), options);
 }

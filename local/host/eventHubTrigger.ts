@@ -1,7 +1,7 @@
 // An Event Hubs trigger (cardinality many) with the host's semantics: an EventHubConsumerClient with a
 // BlobCheckpointStore in host storage, batches of up to `maxEventBatchSize`, the definition's retry policy applied
 // to a failed batch, then a checkpoint after the invocation whatever its outcome: the host moves on either way.
-import { EventHubConsumerClient, earliestEventPosition, latestEventPosition } from '@azure/event-hubs';
+import { EventHubConsumerClient, RetryMode, earliestEventPosition, latestEventPosition } from '@azure/event-hubs';
 import type { PartitionContext, ReceivedEventData, Subscription } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import type { BlobServiceClient } from '@azure/storage-blob';
@@ -49,7 +49,16 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number): number {
 
 function consumerFor(options: EventHubTriggerOptions, store: BlobCheckpointStore): EventHubConsumerClient {
   // Greedy load balancing claims every partition at once; the default (balanced) claims one per 10 s cycle.
-  const clientOptions = { loadBalancingOptions: { strategy: 'greedy' as const, updateIntervalInMs: 2_000 } };
+  const { clientRetry } = options.settings;
+  const clientOptions = {
+    loadBalancingOptions: { strategy: 'greedy' as const, updateIntervalInMs: 2_000 },
+    retryOptions: {
+      mode: clientRetry.mode === 'fixed' ? RetryMode.Fixed : RetryMode.Exponential,
+      maxRetries: clientRetry.maxRetries,
+      retryDelayInMs: clientRetry.delayMs,
+      maxRetryDelayInMs: clientRetry.maxDelayMs,
+    },
+  };
   const { connection, eventHubName, consumerGroup } = options;
   return connection.kind === 'connectionString'
     ? new EventHubConsumerClient(consumerGroup, connection.connectionString, eventHubName, store, clientOptions)

@@ -11,7 +11,13 @@ export interface HostSettings {
     visibilityTimeoutMs: number;
     maxDequeueCount: number;
   };
-  eventHubs: { maxEventBatchSize: number; maxWaitTimeMs: number; initialOffset: 'fromStart' | 'fromEnd' };
+  eventHubs: {
+    maxEventBatchSize: number;
+    maxWaitTimeMs: number;
+    initialOffset: 'fromStart' | 'fromEnd';
+    /** `clientRetryOptions`: how the trigger's client retries a failed operation or a lost connection. */
+    clientRetry: { mode: 'exponential' | 'fixed'; delayMs: number; maxDelayMs: number; maxRetries: number };
+  };
   functionTimeoutMs: number;
 }
 
@@ -54,6 +60,7 @@ export function parseHostJson(json: unknown): HostSettings {
   const eh = record(extensions.eventHubs);
   const batchSize = num(q, 'batchSize', 16, 'queues');
   const offset = record(eh.initialOffsetOptions).type;
+  const retry = record(eh.clientRetryOptions);
   return {
     queues: {
       batchSize: Math.max(1, batchSize),
@@ -66,6 +73,12 @@ export function parseHostJson(json: unknown): HostSettings {
       maxEventBatchSize: Math.max(1, num(eh, 'maxEventBatchSize', 100, 'eventHubs')),
       maxWaitTimeMs: span(eh, 'maxWaitTime', 60_000, 'eventHubs'),
       initialOffset: offset === 'fromEnd' ? 'fromEnd' : 'fromStart',
+      clientRetry: {
+        mode: String(retry.mode ?? 'exponential').toLowerCase() === 'fixed' ? 'fixed' : 'exponential',
+        delayMs: span(retry, 'delay', 800, 'eventHubs.clientRetryOptions'),
+        maxDelayMs: span(retry, 'maxDelay', 60_000, 'eventHubs.clientRetryOptions'),
+        maxRetries: num(retry, 'maxRetries', 3, 'eventHubs.clientRetryOptions'),
+      },
     },
     functionTimeoutMs: typeof root.functionTimeout === 'string' ? parseTimeSpan(root.functionTimeout, 'functionTimeout') : 30 * 60_000,
   };

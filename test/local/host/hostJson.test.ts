@@ -21,7 +21,12 @@ describe('parseHostJson', () => {
   it('reads the repository host.json numbers', () => {
     expect(readHostJson()).toEqual({
       queues: { batchSize: 16, newBatchThreshold: 8, maxPollingIntervalMs: 2_000, visibilityTimeoutMs: 30_000, maxDequeueCount: 5 },
-      eventHubs: { maxEventBatchSize: 512, maxWaitTimeMs: 5_000, initialOffset: 'fromStart' },
+      eventHubs: {
+        maxEventBatchSize: 512,
+        maxWaitTimeMs: 5_000,
+        initialOffset: 'fromStart',
+        clientRetry: { mode: 'exponential', delayMs: 800, maxDelayMs: 60_000, maxRetries: 3 },
+      },
       functionTimeoutMs: 600_000,
     });
   });
@@ -34,6 +39,11 @@ describe('parseHostJson', () => {
       visibilityTimeoutMs: 0,
       maxDequeueCount: 5,
     });
+  });
+
+  it('reads the Event Hubs client retry options, fixed mode included', () => {
+    const json = { extensions: { eventHubs: { clientRetryOptions: { mode: 'Fixed', delay: '00:00:02', maxRetries: 5 } } } };
+    expect(parseHostJson(json).eventHubs.clientRetry).toEqual({ mode: 'fixed', delayMs: 2_000, maxDelayMs: 60_000, maxRetries: 5 });
   });
 
   it('throws for a non-integer batch size', () => {

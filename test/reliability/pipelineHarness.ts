@@ -1,0 +1,108 @@
+// Runs the function app in local hosts against a FaultWorld and reads what a run produced: the month rows, the
+// run ledger, poison messages and dead letters. Hosts are created here (not through runPipeline) so a test can
+// stop, crash or add instances mid-run.
+import { RESOURCES } from '../../functions/config/settings.ts';
+import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
+import type { FunctionDefinition } from '../../functions/app/definition.ts';
+import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
+import type { MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
+import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
+import { readCityFile } from '../../functions/core/city/readCityFile.ts';
+import { createLocalHost, type LocalHost } from '../../local/host/createLocalHost.ts';
+import type { LogSink } from '../../local/host/invocations.ts';
+import { readRunLedger } from '../../local/cli/runLedger.ts';
+import { deadLettersSince, poisonedSince, readMonthlyRows } from '../../local/cli/runResults.ts';
+import { referenceRows, seedCities, type ReferenceRow } from '../local/cli/recordedReference.ts';
+import type { FaultWorld } from './world.ts';
+
+export const RANGE = { start: '2023-01-01', end: '2023-03-31' } as const;
+
+/** Six recorded cities over a quarter: 540 city-days, 54 API calls of 10 days, 18 month rows. */
+export const CITIES = [0, 7, 13, 21, 34, 46].map((i) => seedCities[i]!);
+
+/** The repository's host.json numbers, with retries and polls shortened so a fault costs seconds, not minutes. */
+export const FAST_HOST_JSON = {
+  version: '2.0',
+  functionTimeout: '00:02:00',
+  extensions: {
+    queues: { batchSize: 8, newBatchThreshold: 4, maxPollingInterval: '00:00:00.500', visibilityTimeout: '00:00:01', maxDequeueCount: 5 },
+    eventHubs: {
+      maxEventBatchSize: 64,
+      maxWaitTime: '00:00:01',
+      initialOffsetOptions: { type: 'fromStart' },
+      clientRetryOptions: { mode: 'exponential', delay: '00:00:00.80', maxDelay: '00:01:00', maxRetries: 3 },
+    },
+  },
+};
+
+export interface CapturedLog {
+  sink: LogSink;
+  lines: string[];
+}
+
+export function captureLog(): CapturedLog {
+  const lines: string[] = [];
+  return { lines, sink: (level, line) => void lines.push(`${level}: ${line}`) };
+}
+
+export function startHost(world: FaultWorld, log: CapturedLog, definitions: readonly FunctionDefinition[] = appDefinitions): LocalHost {
+  return createLocalHost({ definitions, settings: world.settings, hostJson: FAST_HOST_JSON, httpPort: 0, log: log.sink });
+}
+
+/** Uploads the city file as `npm run pipeline` does; the host's watcher announces it. Returns the run id. */
+export async function uploadCities(host: LocalHost, name: string, cities: readonly object[] = CITIES): Promise<string> {
+  const body = cities.map((c) => JSON.stringify(c)).join('\n');
+  const blob = host.app.clients.blobService().getContainerClient(RESOURCES.citiesContainer).getBlockBlobClient(name);
+  const uploaded = await blob.upload(body, Buffer.byteLength(body), { metadata: { ...RANGE } });
+  return cityFileRunId(name, uploaded.etag ?? '');
+}
+
+export interface RunOutcome {
+  rows: MonthlyRow[];
+  ledger: RunReport;
+  poisoned: string[];
+  deadLetters: string[];
+}
+
+export async function readOutcome(host: LocalHost, runId: string, since: Date, cities: readonly { city: string; lat: number; lng: number }[] = CITIES): Promise<RunOutcome> {
+  const ids = new Set<string>();
+  // The app's own parser names the cities, so ids match whatever normalisation it applies.
+  const text = cities.map((c) => JSON.stringify(c)).join('\n');
+  for await (const line of readCityFile((async function* () { yield text; })())) if (line.ok) ids.add(line.cityId);
+  const { clients } = host.app;
+  return {
+    rows: await readMonthlyRows(clients.table(RESOURCES.aggregatesTable), ids, RANGE.start.slice(0, 7), RANGE.end.slice(0, 7)),
+    ledger: await readRunLedger(clients, runId),
+    poisoned: await poisonedSince(clients.queueService(), since),
+    deadLetters: await deadLettersSince(clients.blobService(), since),
+  };
+}
+
+/** The same months computed straight from the recorded series, without the app's code. */
+export function expectedRows(cities: readonly { city: string; lat: number; lng: number }[] = CITIES): ReferenceRow[] {
+  return cities
+    .flatMap((c) => referenceRows(c, [[RANGE.start, RANGE.end]]))
+    .sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : a.year - b.year || a.month - b.month));
+}
+
+/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every month equal to the reference: extremes and counts exactly, the mean to 1e-9. */
+export function rowsMatch(actual: readonly MonthlyRow[], expected: readonly ReferenceRow[]): string[] {
+  const problems: string[] = [];
+  if (actual.length !== expected.length) problems.push(`${actual.length} rows, expected ${expected.length}`);
+  expected.forEach((want, i) => {
+    const got = actual[i] as unknown as Record<string, unknown> | undefined;
+    const { mean, ...exact } = want;
+    const differs = !got || Object.entries(exact).some(([key, value]) => got[key] !== value) || Math.abs((got.mean as number) - mean) > 1e-9;
+    if (differs) problems.push(`${want.city} ${want.year}-${want.month}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  });
+  return problems;
+}
