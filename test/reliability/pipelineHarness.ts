@@ -3,7 +3,7 @@
 // stop, crash or add instances mid-run.
 import { RESOURCES } from '../../functions/config/settings.ts';
 import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
-import type { FunctionDefinition } from '../../functions/app/definition.ts';
+import type { EventHubFunction, FunctionDefinition } from '../../functions/app/definition.ts';
 import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import type { MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
@@ -105,4 +105,32 @@ export function rowsMatch(actual: readonly MonthlyRow[], expected: readonly Refe
     if (differs) problems.push(`${want.city} ${want.year}-${want.month}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
   });
   return problems;
+}
+
+export interface DeliveredBatch {
+  partitionId: string;
+  sequenceNumbers: number[];
+}
+
+/**
+ * The app's definitions with the aggregator wrapped: `after` runs once the real handler has written the table
+ * and before the host checkpoints, so a test can see every delivery and crash at exactly that point.
+ */
+export function withAggregatorHook(after: (batch: DeliveredBatch) => void | Promise<void>): FunctionDefinition[] {
+  return appDefinitions.map((definition) => {
+    if (definition.trigger.type !== 'eventHub') return definition;
+    const inner = definition as EventHubFunction;
+    const wrapped: EventHubFunction = {
+      ...inner,
+      handler: (app) => {
+        const handle = inner.handler(app);
+        return async (events, context) => {
+          await handle(events, context);
+          const metadata = context.triggerMetadata as { partitionContext: { partitionId: string }; sequenceNumberArray: number[] };
+          await after({ partitionId: metadata.partitionContext.partitionId, sequenceNumbers: metadata.sequenceNumberArray });
+        };
+      },
+    };
+    return wrapped;
+  });
 }
