@@ -7,7 +7,8 @@ import { createClients } from '../../functions/app/clients.ts';
 import { loadConfig } from '../../functions/config/loadConfig.ts';
 import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
 import { ensureStorageResources } from '../../functions/adapters/ensureResources.ts';
-import { parseHostJson, readHostJson } from './hostJson.ts';
+import { parseHostJson, readHostJsonFile } from './hostJson.ts';
+import { applyHostJsonOverrides } from './hostJsonOverrides.ts';
 import { consoleSink, InvocationTracker, type FunctionStats, type LogSink } from './invocations.ts';
 import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
 import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
@@ -66,7 +67,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     [SETTINGS.refreshSchedule]: config.refresh.schedule,
     ...options.settings,
   };
-  const hostSettings = options.hostJson === undefined ? readHostJson() : parseHostJson(options.hostJson);
+  const hostSettings = parseHostJson(applyHostJsonOverrides(options.hostJson ?? readHostJsonFile(), options.settings));
   const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false));
   const keys = resolveKeys(options.settings);
   const queues = new Map<string, RunningQueueTrigger>();
@@ -144,7 +145,10 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     async start() {
       await ensureStorageResources(app.clients);
       await startTriggers();
-      const watch = options.watch ?? { container: RESOURCES.citiesContainer, queueName: RESOURCES.cityFilesQueue };
+      // Stand in for Event Grid only where its queue is consumed: a host running some of the functions
+      // (`--functions`) next to another must not announce every city file a second time.
+      const consumed = [...queues.values()].some((q) => q.queueName === RESOURCES.cityFilesQueue);
+      const watch = options.watch ?? (consumed ? { container: RESOURCES.citiesContainer, queueName: RESOURCES.cityFilesQueue } : false);
       if (watch) {
         watcher = await startBlobWatcher({ ...watch, blobService: app.clients.blobService(), queueService: app.clients.queueService(), tracker });
       }

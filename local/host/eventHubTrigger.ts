@@ -51,7 +51,8 @@ function consumerFor(options: EventHubTriggerOptions, store: BlobCheckpointStore
   // Greedy load balancing claims every partition at once; the default (balanced) claims one per 10 s cycle.
   const { clientRetry } = options.settings;
   const clientOptions = {
-    loadBalancingOptions: { strategy: 'greedy' as const, updateIntervalInMs: 2_000 },
+    // Ownership of a crashed instance expires after 30 s, as with the host's .NET processor (the JS default is 60 s).
+    loadBalancingOptions: { strategy: 'greedy' as const, updateIntervalInMs: 2_000, partitionOwnershipExpirationIntervalInMs: 30_000 },
     retryOptions: {
       mode: clientRetry.mode === 'fixed' ? RetryMode.Fixed : RetryMode.Exponential,
       maxRetries: clientRetry.maxRetries,

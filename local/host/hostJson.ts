@@ -84,10 +84,15 @@ export function parseHostJson(json: unknown): HostSettings {
   };
 }
 
-let cached: HostSettings | undefined;
+let cached: unknown;
 
-/** The repository's host.json, read once per process. */
-export function readHostJson(): HostSettings {
-  cached ??= parseHostJson(JSON.parse(readFileSync(HOST_JSON_PATH, 'utf8')) as unknown);
+/** The repository's host.json as written, read once per process. */
+export function readHostJsonFile(): unknown {
+  cached ??= JSON.parse(readFileSync(HOST_JSON_PATH, 'utf8')) as unknown;
   return cached;
+}
+
+/** The repository's host.json numbers. */
+export function readHostJson(): HostSettings {
+  return parseHostJson(readHostJsonFile());
 }

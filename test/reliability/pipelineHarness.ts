@@ -64,14 +64,19 @@ export interface RunOutcome {
   deadLetters: string[];
 }
 
-export async function readOutcome(host: LocalHost, runId: string, since: Date, cities: readonly { city: string; lat: number; lng: number }[] = CITIES): Promise<RunOutcome> {
+/** The month rows of these cities over RANGE, as the CLI reads them. */
+export async function readRows(host: LocalHost, cities: readonly { city: string; lat: number; lng: number }[] = CITIES): Promise<MonthlyRow[]> {
   const ids = new Set<string>();
   // The app's own parser names the cities, so ids match whatever normalisation it applies.
   const text = cities.map((c) => JSON.stringify(c)).join('\n');
   for await (const line of readCityFile((async function* () { yield text; })())) if (line.ok) ids.add(line.cityId);
+  return readMonthlyRows(host.app.clients.table(RESOURCES.aggregatesTable), ids, RANGE.start.slice(0, 7), RANGE.end.slice(0, 7));
+}
+
+export async function readOutcome(host: LocalHost, runId: string, since: Date, cities: readonly { city: string; lat: number; lng: number }[] = CITIES): Promise<RunOutcome> {
   const { clients } = host.app;
   return {
-    rows: await readMonthlyRows(clients.table(RESOURCES.aggregatesTable), ids, RANGE.start.slice(0, 7), RANGE.end.slice(0, 7)),
+    rows: await readRows(host, cities),
     ledger: await readRunLedger(clients, runId),
     poisoned: await poisonedSince(clients.queueService(), since),
     deadLetters: await deadLettersSince(clients.blobService(), since),
