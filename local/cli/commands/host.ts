@@ -14,7 +14,7 @@ function loadSettings(file: string): Record<string, string | undefined> {
 }
 
 /** `--functions a,b` runs only those, as `func start --functions` does (one role per process, e.g. the aggregator). */
-function selectFunctions(list: string | undefined): readonly FunctionDefinition[] {
+export function selectFunctions(list: string | undefined): readonly FunctionDefinition[] {
   if (list === undefined) return definitions;
   const names = list.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !definitions.some((d) => d.name === name));
