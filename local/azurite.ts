@@ -20,6 +20,8 @@ export interface AzuriteOptions {
   location?: string;
   /** Print Azurite's own output (debug). */
   verbose?: boolean;
+  /** V8 old-space limit for Azurite's process; in memory it needs ~13 KB per blob, beyond Node's default heap. */
+  maxHeapMiB?: number;
 }
 
 export interface RunningAzurite {
@@ -55,6 +57,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   // The folder is Azurite's working directory too, and spawn fails with a misleading ENOENT when it is missing.
   if (options.location) mkdirSync(options.location, { recursive: true });
   const args = [
+    ...(options.maxHeapMiB ? [`--max-old-space-size=${options.maxHeapMiB}`] : []),
     azuriteMain(),
     '--blobHost', host, '--queueHost', host, '--tableHost', host,
     '--blobPort', String(options.blobPort ?? 0),

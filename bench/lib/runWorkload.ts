@@ -22,10 +22,15 @@ export interface Workload {
   days: number;
   timeoutMs: number;
   /**
-   * Azurite keeps blobs in files instead of memory. In memory it held ~13 KB per blob and stalled (3.3 GB RSS,
-   * 100% CPU in GC) at ~250,000 blobs of the 365,000 the full scale run writes.
+   * Azurite keeps blobs in files instead of memory. On disk its blob metadata (LokiJS, saved whole every few
+   * seconds) slows every write as blobs accumulate: ~365 blobs/s at the start of the full scale run, ~48 at 190,000.
    */
   azuriteOnDisk?: boolean;
+  /**
+   * Azurite in memory with this heap. With Node's default heap it held ~13 KB per blob and stalled (3.3 GB RSS,
+   * 100% CPU in GC) at ~250,000 of the 365,000 blobs the full scale run writes.
+   */
+  azuriteHeapMiB?: number;
 }
 
 export interface WorkloadResult {
@@ -94,7 +99,8 @@ async function rawBlobWindow(connectionString: string): Promise<{ count: number;
 
 export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
   const location = workload.azuriteOnDisk ? mkdtempSync(join(tmpdir(), 'bench-azurite-')) : undefined;
-  const [azurite, hub] = await Promise.all([startAzurite(location ? { location } : {}), startEmulatorChild()]);
+  const azuriteOptions = { ...(location ? { location } : {}), ...(workload.azuriteHeapMiB ? { maxHeapMiB: workload.azuriteHeapMiB } : {}) };
+  const [azurite, hub] = await Promise.all([startAzurite(azuriteOptions), startEmulatorChild()]);
   try {
     const blobPutsBaseline = await rawBlobPutsPerSecond(azurite.connectionString);
     let uploadedAt = 0;
