@@ -13,6 +13,18 @@ import type { InvocationTracker } from './invocations.ts';
 
 const { HttpRequest, HttpResponse } = functions;
 
+
+/**
+ * Trigger metadata carries one string per query name, repeated values joined with commas as the host does
+ * (ASP.NET's StringValues). The request itself keeps them apart: with HTTP streams (functions/index.ts) the worker
+ * reads the query from the forwarded URL, so `request.query.getAll('city')` sees both values of `?city=a&city=b`.
+ */
+export function queryOf(params: URLSearchParams): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const name of new Set(params.keys())) query[name] = params.getAll(name).join(',');
+  return query;
+}
+
 export interface HttpRoute {
   functionName: string;
   route: string;
@@ -99,15 +111,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!found?.params) return void res.writeHead(404).end();
     if (!isAuthorized(found.route.authLevel, presented, keys)) return void res.writeHead(401).end();
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    const query = queryOf(url.searchParams);
     const request = new HttpRequest({
       method,
       url: url.toString(),
       headers: headersOf(req),
-      query: Object.fromEntries(url.searchParams),
       params: found.params,
       ...(body && body.length > 0 ? { body: { bytes: body } } : {}),
     });
-    const context = tracker.context(found.route.functionName, { params: found.params, query: Object.fromEntries(url.searchParams) });
+    const context = tracker.context(found.route.functionName, { params: found.params, query });
     const outcome = await tracker.invoke(found.route.functionName, context, () => found.route.handler(request, context));
     // An unhandled error is a 500 with no detail, as in Azure.
     if (!outcome.ok) return void res.writeHead(500).end();
