@@ -16,6 +16,11 @@ export interface FaultWorld {
   restartEventHubs(downMs: number): Promise<void>;
   /** Stops Azurite (SIGTERM, so it saves its metadata), waits `downMs`, starts it on the same ports and folder. */
   restartAzurite(downMs: number): Promise<void>;
+  /** Where Azurite and the emulator keep their data (blobs, tables, queues, events), readable once stopped. */
+  dir: string;
+  /** Stops the services and keeps their data on disk. */
+  stop(): Promise<void>;
+  /** Stops the services and deletes their data. */
   close(): Promise<void>;
 }
 
@@ -31,6 +36,11 @@ export async function startFaultWorld(standInOptions: StandInOptions = {}, extra
   const standIn = await startOpenMeteoStandIn({ seed: 7, ...standInOptions });
   const ports = { blobPort: portOf(azurite.blobEndpoint), queuePort: portOf(azurite.queueEndpoint), tablePort: portOf(azurite.tableEndpoint) };
   const eventHubsPort = eventHubs.port;
+  let stopped: Promise<unknown> | undefined;
+  const stop = async () => {
+    stopped ??= Promise.allSettled([azurite.close(), eventHubs.close(), standIn.close()]);
+    await stopped;
+  };
   return {
     settings: {
       [STORAGE_CONNECTION]: azurite.connectionString,
@@ -53,8 +63,10 @@ export async function startFaultWorld(standInOptions: StandInOptions = {}, extra
       await sleep(downMs);
       azurite = await startAzurite({ location: azuriteDir, ...ports });
     },
+    dir,
+    stop,
     async close() {
-      await Promise.allSettled([azurite.close(), eventHubs.close(), standIn.close()]);
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
