@@ -6,7 +6,7 @@ import { RESOURCES } from '../../functions/config/settings.ts';
 import { CHECKPOINT_CONTAINER } from '../../local/host/eventHubTrigger.ts';
 import type { LocalHost } from '../../local/host/createLocalHost.ts';
 import {
-  captureLog, expectedRows, readOutcome, rowsMatch, startHost, uploadCities, waitUntil, withAggregatorHook, type DeliveredBatch,
+  CITIES, captureLog, expectedRows, readOutcome, readRows, rowsMatch, startHost, uploadCities, waitUntil, withAggregatorHook, type DeliveredBatch,
 } from './pipelineHarness.ts';
 import { startFaultWorld, type FaultWorld } from './world.ts';
 
@@ -92,28 +92,31 @@ describe('the aggregator under at-least-once delivery', () => {
 
   it('lets two instances take partitions from each other without losing or doubling a day', async () => {
     world = await startFaultWorld({ latencyMs: 150 });
-    const running = world;
     const seenA: DeliveredBatch[] = [];
     const seenB: DeliveredBatch[] = [];
-    const hostA = started(startHost(running, captureLog(), withAggregatorHook((batch) => void seenA.push(batch))));
+    const hostA = started(startHost(world, captureLog(), withAggregatorHook((batch) => void seenA.push(batch))));
     const since = new Date();
     await hostA.start();
-    const runId = await uploadCities(hostA, 'two-instances.jsonl');
-    await waitUntil(() => seenA.length > 0, 60_000, 'the first instance aggregating');
-    // A second instance joins and claims its share of the four partitions; then the first one leaves.
-    const hostB = started(startHost(running, captureLog(), withAggregatorHook((batch) => void seenB.push(batch))));
+    // January and February with one instance, which owns every partition and reads every one that has data.
+    const first = await uploadCities(hostA, 'two-instances-1.jsonl', CITIES, { start: '2023-01-01', end: '2023-02-28' });
+    await hostA.waitForIdle({ timeoutMs: 90_000 });
+    const partitionsA = new Set(seenA.map((b) => b.partitionId));
+    // A second instance joins and takes partitions from the first; March's events flow while both run, the
+    // first leaves after the second has aggregated a batch, and the second takes over the rest.
+    const hostB = started(startHost(world, captureLog(), withAggregatorHook((batch) => void seenB.push(batch))));
     await hostB.start();
+    const second = await uploadCities(hostB, 'two-instances-2.jsonl', CITIES, { start: '2023-03-01', end: '2023-03-31' });
     await waitUntil(() => seenB.length > 0, 60_000, 'the second instance aggregating');
     await hostA.stop();
     await hostB.waitForIdle({ timeoutMs: 120_000 });
-    const partitionsA = new Set(seenA.map((b) => b.partitionId));
-    const partitionsB = new Set(seenB.map((b) => b.partitionId));
-    expect(partitionsB.size).toBe(4);
-    expect([...partitionsA].some((p) => partitionsB.has(p))).toBe(true);
-    const outcome = await readOutcome(hostB, runId, since);
-    expect(rowsMatch(outcome.rows, expectedRows())).toEqual([]);
-    expect(outcome.ledger).toMatchObject({ state: 'complete', balanced: true, cityDays: { requested: 540, aggregated: 540, unaccounted: 0 } });
-    expect(outcome.poisoned).toEqual([]);
-    expect(outcome.deadLetters).toEqual([]);
+    // Every partition the second instance read had been the first one's: it was taken, not found free.
+    expect(seenB.every((b) => partitionsA.has(b.partitionId))).toBe(true);
+    expect(rowsMatch(await readRows(hostB), expectedRows())).toEqual([]);
+    for (const [runId, days] of [[first, 59 * 6], [second, 31 * 6]] as const) {
+      const outcome = await readOutcome(hostB, runId, since);
+      expect(outcome.ledger).toMatchObject({ state: 'complete', balanced: true, cityDays: { requested: days, aggregated: days, unaccounted: 0 } });
+      expect(outcome.poisoned).toEqual([]);
+      expect(outcome.deadLetters).toEqual([]);
+    }
   }, 180_000);
 });

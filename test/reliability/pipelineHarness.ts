@@ -50,10 +50,10 @@ export function startHost(world: FaultWorld, log: CapturedLog, definitions: read
 }
 
 /** Uploads the city file as `npm run pipeline` does; the host's watcher announces it. Returns the run id. */
-export async function uploadCities(host: LocalHost, name: string, cities: readonly object[] = CITIES): Promise<string> {
+export async function uploadCities(host: LocalHost, name: string, cities: readonly object[] = CITIES, range: { start: string; end: string } = RANGE): Promise<string> {
   const body = cities.map((c) => JSON.stringify(c)).join('\n');
   const blob = host.app.clients.blobService().getContainerClient(RESOURCES.citiesContainer).getBlockBlobClient(name);
-  const uploaded = await blob.upload(body, Buffer.byteLength(body), { metadata: { ...RANGE } });
+  const uploaded = await blob.upload(body, Buffer.byteLength(body), { metadata: { start: range.start, end: range.end } });
   return cityFileRunId(name, uploaded.etag ?? '');
 }
 
