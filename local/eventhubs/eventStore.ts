@@ -6,6 +6,15 @@ import { Conditions, entityNotFound, type AmqpError } from './errors.ts';
 import { partitionForKey } from './partitionKey.ts';
 import { PartitionLog } from './partitionLog.ts';
 
+/**
+ * The entity path a link address names. Clients spell it differently: `hub/Partitions/0` (JavaScript), `/hub/...`
+ * (.NET, the path of its endpoint URI) or `amqps://host/hub/...` (Python); all three name the same entity.
+ */
+export function linkEntityPath(address: string): string {
+  const withoutHost = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') : address;
+  return withoutHost.replace(/^\/+|\/+$/g, '');
+}
+
 export interface Hub {
   definition: HubDefinition;
   createdAt: Date;
@@ -73,7 +82,7 @@ export class EventStore {
 
   /** A sender address: `hub` (routed by key or spread) or `hub/Partitions/N`. */
   resolveSendTarget(address: string): Resolved<{ hub: Hub; partition: PartitionLog | undefined }> {
-    const [hubName = '', ...rest] = address.split('/');
+    const [hubName = '', ...rest] = linkEntityPath(address).split('/');
     const hub = this.hub(hubName);
     if (!hub.ok) return hub;
     if (rest.length === 0) return { ok: true, value: { hub: hub.value, partition: undefined } };
@@ -84,7 +93,7 @@ export class EventStore {
 
   /** A receiver address: `hub/ConsumerGroups/<cg>/Partitions/<id>`. */
   resolveReceiveSource(address: string): Resolved<{ hub: Hub; consumerGroup: string; partition: PartitionLog }> {
-    const parts = address.split('/');
+    const parts = linkEntityPath(address).split('/');
     const hub = this.hub(parts[0] ?? '');
     if (!hub.ok) return hub;
     if (parts.length !== 5 || parts[1]?.toLowerCase() !== 'consumergroups' || parts[3]?.toLowerCase() !== 'partitions') {

@@ -67,8 +67,17 @@ export function attachOutbound(
   const refused = ownerLevels.admit(ownerKey, owned);
   if (refused) return { ok: false, error: refused };
 
+  // No transfer before our attach reply is on the wire. rhea answers the attach in its next processing pass (a
+  // nextTick) but writes a session's transfers ahead of its links' attaches in that pass; a client that sends its
+  // flow right behind its attach (the .NET client does) would get deliveries on a handle it does not know yet and end
+  // the session with amqp:session:unattached-handle. setImmediate runs after that pass.
+  let attachSent = false;
+  setImmediate(() => {
+    attachSent = true;
+    pump();
+  });
   const pump = () => {
-    if (!sender.is_open()) return;
+    if (!attachSent || !sender.is_open()) return;
     while (sender.sendable()) {
       cursor = Math.max(cursor, partition.firstSequenceNumber); // expired events are skipped
       const event = partition.at(cursor);

@@ -1,6 +1,7 @@
 // Turns the selector filter on a receiver's source into the sequence number where delivery starts.
 // The client sends one of: x-opt-offset > '-1' | '@latest' | '<n>', x-opt-offset >= '<n>',
-// x-opt-sequence-number >(=) '<n>', x-opt-enqueued-time >(=) '<epoch ms>'.
+// x-opt-sequence-number >(=) '<n>', x-opt-enqueued-time >(=) '<epoch ms>'. The JavaScript client quotes the operand;
+// the .NET client (and so the Functions host's Event Hubs trigger) does not: `x-opt-offset > -1`. Both are accepted.
 import type { PartitionLog } from './partitionLog.ts';
 
 export const SELECTOR_FILTER = 'apache.org:selector-filter:string';
@@ -17,7 +18,8 @@ export class FilterError extends Error {
   }
 }
 
-const EXPRESSION = /^\s*amqp\.annotation\.(x-opt-offset|x-opt-sequence-number|x-opt-enqueued-time)\s*(>=|>)\s*'([^']*)'\s*$/;
+const EXPRESSION =
+  /^\s*amqp\.annotation\.(x-opt-offset|x-opt-sequence-number|x-opt-enqueued-time)\s*(>=|>)\s*(?:'([^']*)'|([^\s']+))\s*$/;
 
 /** The selector string inside a source's filter map, whichever way the decoder wrapped it. */
 export function selectorOf(filter: unknown): string | undefined {
@@ -33,7 +35,8 @@ export function selectorOf(filter: unknown): string | undefined {
 export function parseSelector(selector: string): StartPosition {
   const match = EXPRESSION.exec(selector);
   if (!match) throw new FilterError(`unsupported filter expression: ${selector}`);
-  const [, field, operator, operand = ''] = match;
+  const [, field, operator, quoted, bare] = match;
+  const operand = quoted ?? bare ?? '';
   const inclusive = operator === '>=';
   if (field === 'x-opt-offset') return { kind: 'offset', offset: operand, inclusive };
   const number = Number(operand);

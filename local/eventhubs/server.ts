@@ -2,14 +2,16 @@
 // consumer handler. Anything that goes wrong on one connection closes that connection only.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
+import { echoSenderSettleMode, refuseAttach } from './attachReply.ts';
 import { ConnectionGrants, handlePutToken, type Reply } from './cbs.ts';
 import { Conditions, ensureError, type AmqpError } from './errors.ts';
-import type { EventStore } from './eventStore.ts';
+import { linkEntityPath, type EventStore } from './eventStore.ts';
 import { attachInbound, onInboundTransfer, type InboundTarget } from './inboundLink.ts';
 import { batchFrameWrites } from './frameWriter.ts';
 import { handleManagementRead } from './management.ts';
 import { attachOutbound } from './outboundLink.ts';
 import { OwnerLevels } from './ownerLevels.ts';
+import { offerCbsMechanisms } from './sasl.ts';
 import { verifySasToken, type SasKey } from './sas.ts';
 
 export interface EmulatorLogger {
@@ -54,6 +56,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   // autoaccept off: a producer's transfer is settled by onInboundTransfer once stored (after the fsync with dataDir),
   // and requests by onRequest; rhea's default would accept every transfer on arrival, before it is stored.
   const container = rhea.create_container({ id: 'eventhubs-emulator', autoaccept: false });
+  offerCbsMechanisms(container);
   const ownerLevels = new OwnerLevels();
   const states = new WeakMap<Connection, ConnectionState>();
   const sockets = new Set<Socket>();
@@ -69,9 +72,9 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   };
   const refuse = (link: Sender | Receiver, state: ConnectionState, address: string, error: AmqpError) => {
     logger.debug(`[conn ${state.id}] link '${link.name}' to '${address}' refused: ${error.condition}: ${error.description}`);
-    link.close(error);
+    refuseAttach(link, error);
   };
-  const authorized = (state: ConnectionState, address: string) => state.grants.allows(address, Date.now());
+  const authorized = (state: ConnectionState, address: string) => state.grants.allows(linkEntityPath(address), Date.now());
   const unauthorized = (address: string): AmqpError => ({
     condition: Conditions.unauthorized,
     description: `Unauthorized access to '${address}': put a token on $cbs first.`,
@@ -80,7 +83,12 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   const reply = (state: ConnectionState, request: { message_id?: unknown; reply_to?: unknown }, answer: Reply) => {
     const link = state.replyLinks.get(String(request.reply_to ?? ''));
     if (!link?.is_open()) return logger.warn(`[conn ${state.id}] no reply link '${String(request.reply_to)}'`);
-    const properties: Record<string, unknown> = { 'status-code': answer.statusCode, 'status-description': answer.description };
+    // An AMQP int, as the service sends it: the .NET client reads the status code only if it is typed int (a bare JS
+    // number would go out as a long, and .NET would fail every request with "OK").
+    const properties: Record<string, unknown> = {
+      'status-code': rhea.types.wrap_int(answer.statusCode),
+      'status-description': answer.description,
+    };
     if (answer.errorCondition) properties['error-condition'] = answer.errorCondition;
     link.send({ correlation_id: request.message_id as string, application_properties: properties, body: answer.body });
   };
@@ -105,6 +113,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   container.on('receiver_open', (context: EventContext) => {
     const receiver = context.receiver as Receiver;
     const state = stateOf(context.connection);
+    echoSenderSettleMode(receiver);
     const address = String(receiver.target?.address ?? '');
     if (SPECIAL.has(address)) {
       receiver.set_target({ address });
@@ -129,6 +138,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   container.on('sender_open', (context: EventContext) => {
     const sender = context.sender as Sender;
     const state = stateOf(context.connection);
+    echoSenderSettleMode(sender);
     const address = String(sender.source?.address ?? '');
     if (SPECIAL.has(address)) {
       sender.set_source({ address });
