@@ -56,6 +56,18 @@ function metadata(message: DequeuedMessageItem): Record<string, unknown> {
   };
 }
 
+/**
+ * Deletes a processed message. A 404 means it is already gone: a retried delete whose first attempt succeeded but
+ * whose response was lost. The host treats that as done, and so do we.
+ */
+async function deleteProcessed(queue: QueueClient, message: DequeuedMessageItem, popReceipt: string): Promise<void> {
+  try {
+    await queue.deleteMessage(message.messageId, popReceipt);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+}
+
 export async function startQueueTrigger(options: QueueTriggerOptions): Promise<RunningQueueTrigger> {
   const { functionName, queueName, handler, settings, tracker } = options;
   const queue = options.queueService.getQueueClient(queueName);
@@ -68,7 +80,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
 
   const moveToPoison = async (message: DequeuedMessageItem, popReceipt: string) => {
     await poison.sendMessage(message.messageText);
-    await queue.deleteMessage(message.messageId, popReceipt);
+    await deleteProcessed(queue, message, popReceipt);
     stats.poisoned++;
     tracker.log('warning', `${functionName}: message ${message.messageId} moved to ${queueName}-poison after ${message.dequeueCount} attempts`);
   };
@@ -86,7 +98,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
     const result = await tracker.invoke(functionName, context, () => handler(messageBody(message.messageText), context));
     clearInterval(renew);
     if (result.ok) {
-      await queue.deleteMessage(message.messageId, popReceipt);
+      await deleteProcessed(queue, message, popReceipt);
       stats.completed++;
     } else if (message.dequeueCount >= settings.maxDequeueCount) {
       await moveToPoison(message, popReceipt);

@@ -38,6 +38,23 @@ describe('startQueueTrigger', () => {
     expect(host.stats().queues.onJob).toMatchObject({ received: 1, completed: 1, poisoned: 0 });
   });
 
+  it('counts a message that is already gone when it settles as processed (a retried delete whose response was lost)', async () => {
+    const queueName = uniqueName('qt-gone');
+    host = testHost({
+      definitions: [
+        // The handler deletes its own message, so the host's delete finds nothing: what a retried delete meets.
+        queueFunction('deletesItself', queueName, async (_message, metadata) => {
+          await queues.getQueueClient(queueName).deleteMessage(String(metadata.id), String(metadata.popReceipt));
+        }),
+      ],
+    });
+    await host.start();
+    await queues.getQueueClient(queueName).sendMessage(encodeQueueMessage({ job: 'once' }));
+    await host.waitForIdle({ timeoutMs: 10_000 });
+    expect(host.stats().queues.deletesItself).toMatchObject({ received: 1, completed: 1, released: 0, poisoned: 0 });
+    expect(host.logs.filter((l) => l.level === 'warning' || l.level === 'error')).toEqual([]);
+  });
+
   it('redelivers a failing message with a growing dequeueCount and moves the original text to the poison queue after 5', async () => {
     const queueName = uniqueName('qt-fail');
     const attempts: number[] = [];
