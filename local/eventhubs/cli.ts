@@ -5,7 +5,7 @@ import { DEFAULT_PORT, EmulatorError, emulatorConnectionString, start, type Emul
 
 const USAGE = `Usage: npm run eventhubs-emulator -- [options]
 
-An in-process Event Hubs emulator (AMQP 1.0 on plain TCP) for the @azure/event-hubs client.
+An in-process Event Hubs emulator (AMQP 1.0 on plain TCP) for the @azure/event-hubs and .NET clients.
 
 Options:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -13,6 +13,8 @@ Options:
   --config FILE          hubs in the official emulator's Config.json shape (default: temperatures, 4 partitions)
   --data-dir DIR         keep each partition's log in DIR so a restart loses nothing (default: in memory)
   --retention-minutes N  drop events older than N minutes (default 60 in memory, unlimited with --data-dir)
+  --server-busy-rate R   refuse this fraction (0-1) of sends as throttled (com.microsoft:server-busy), to test
+                         a producer's retries (default 0)
   --verbose              log one line per connection and link
   --help                 show this help`;
 
@@ -30,6 +32,7 @@ function parse() {
         config: { type: 'string' },
         'data-dir': { type: 'string' },
         'retention-minutes': { type: 'string' },
+        'server-busy-rate': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
     return;
   }
   const retentionMinutes = number(args['retention-minutes'], 'retention-minutes');
+  const serverBusyRate = number(args['server-busy-rate'], 'server-busy-rate') ?? 0;
+  if (serverBusyRate > 1) fail(`--server-busy-rate must be at most 1, got '${serverBusyRate}'`);
   const emulator = await start({
     port: number(args.port, 'port') ?? DEFAULT_PORT,
     host: args.host,
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     dataDir: args['data-dir'],
     retentionMs: retentionMinutes === undefined ? undefined : retentionMinutes * 60_000,
     logger: args.verbose ? consoleLogger : { debug: () => undefined, warn: consoleLogger.warn },
+    throttle: serverBusyRate > 0 ? { serverBusyRate, seed: Date.now() } : undefined,
   }).catch((error: unknown) => {
     if (error instanceof EmulatorError) fail(error.message);
     throw error;

@@ -49,7 +49,14 @@ export const Conditions = {
   decodeError: 'amqp:decode-error',
   internalError: 'amqp:internal-error',
   invalidField: 'amqp:invalid-field',
+  serverBusy: 'com.microsoft:server-busy',
 } as const;
+
+/** What a namespace over its throughput units answers a send with; the client backs off and retries. */
+export const SERVER_BUSY: AmqpError = {
+  condition: Conditions.serverBusy,
+  description: 'The request was terminated because the namespace is being throttled (injected by the emulator). Please wait and retry.',
+};
 
 export function entityNotFound(entity: string): AmqpError {
   return { condition: Conditions.notFound, description: `The messaging entity '${entity}' could not be found.` };

@@ -2,6 +2,7 @@
 import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
 import { EventStore } from './eventStore.ts';
 import { DEV_SAS_KEY } from './sas.ts';
+import { dice } from '../dice.ts';
 import { listen, SILENT_LOGGER, type EmulatorLogger } from './server.ts';
 
 export { DEFAULT_CONFIG, LIMITS, validateConfig } from './config.ts';
@@ -25,6 +26,11 @@ export interface StartOptions {
   retentionMs?: number;
   /** One debug line per connection and link; silent by default. */
   logger?: EmulatorLogger;
+  /**
+   * Refuses this fraction of producer sends with com.microsoft:server-busy, as a namespace over its throughput units
+   * does (rolled with a seeded die): for testing a producer's retries. Off by default.
+   */
+  throttle?: { serverBusyRate: number; seed?: number };
 }
 
 export interface RunningEmulator {
@@ -33,6 +39,8 @@ export interface RunningEmulator {
   connectionString: string;
   /** The hubs the emulator serves. */
   hubs: string[];
+  /** How many sends `throttle` has refused so far. */
+  throttledSends(): number;
   close(): Promise<void>;
 }
 
@@ -48,10 +56,21 @@ export function emulatorConnectionString(port: number, entityPath?: string): str
   return `${parts.join(';')};`;
 }
 
+function throttleDie(throttle: StartOptions['throttle']): { throttled?: () => boolean; count: () => number } {
+  if (!throttle || throttle.serverBusyRate <= 0) return { count: () => 0 };
+  const roll = dice(throttle.seed ?? 1);
+  let refused = 0;
+  return {
+    throttled: () => roll() < throttle.serverBusyRate && ++refused > 0,
+    count: () => refused,
+  };
+}
+
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   const hubs = validateConfig(options.config ?? DEFAULT_CONFIG);
   const retentionMs = options.retentionMs ?? (options.dataDir ? undefined : IN_MEMORY_RETENTION_MS);
   const store = new EventStore(hubs, { dataDir: options.dataDir, retentionMs });
+  const throttle = throttleDie(options.throttle);
   let server;
   try {
     server = await listen({
@@ -60,6 +79,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       store,
       key: DEV_SAS_KEY,
       logger: options.logger ?? SILENT_LOGGER,
+      throttled: throttle.throttled,
     });
   } catch (error) {
     await store.close();
@@ -70,6 +90,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     port: running.port,
     connectionString: emulatorConnectionString(running.port),
     hubs: hubs.map((h) => h.name),
+    throttledSends: throttle.count,
     close: async () => {
       await running.close();
       await store.close();

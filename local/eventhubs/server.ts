@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
 import { echoSenderSettleMode, refuseAttach } from './attachReply.ts';
 import { ConnectionGrants, handlePutToken, type Reply } from './cbs.ts';
-import { Conditions, ensureError, type AmqpError } from './errors.ts';
+import { Conditions, ensureError, SERVER_BUSY, type AmqpError } from './errors.ts';
 import { linkEntityPath, type EventStore } from './eventStore.ts';
 import { attachInbound, onInboundTransfer, type InboundTarget } from './inboundLink.ts';
 import { batchFrameWrites } from './frameWriter.ts';
@@ -37,6 +37,8 @@ export interface ServerOptions {
   store: EventStore;
   key: SasKey;
   logger: EmulatorLogger;
+  /** Decides, per producer transfer, whether to refuse it as throttled (com.microsoft:server-busy). */
+  throttled?: () => boolean;
 }
 
 export interface RunningServer {
@@ -128,6 +130,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     logger.debug(`[conn ${state.id}] producer link '${receiver.name}' attached to '${address}'`);
     receiver.on('message', (ctx: EventContext) => {
       const delivery = ctx.delivery as Delivery;
+      if (options.throttled?.()) return delivery.reject(SERVER_BUSY);
       const format = (ctx as unknown as { format?: number }).format ?? 0;
       onInboundTransfer(target.value, store, delivery, ctx.message ?? Buffer.alloc(0), format, (error) =>
         logger.warn(`[conn ${state.id}] storage error: ${error.message}`),

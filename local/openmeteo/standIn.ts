@@ -6,6 +6,7 @@ import { requestWeight } from '../../functions/core/weather/requestWeight.ts';
 import { parseArchiveQuery } from './archiveQuery.ts';
 import { archiveBody, toWire } from './archiveBody.ts';
 import { loadRecordedCells, type RecordedCells } from './recordedCells.ts';
+import { dice } from '../dice.ts';
 
 export type Fault = '429' | '5xx' | 'hang' | 'truncate';
 
@@ -57,16 +58,6 @@ export interface RunningStandIn {
   /** Queues faults for the next calls, in order, ahead of the random switches. */
   inject(...faults: Fault[]): void;
   close(): Promise<void>;
-}
-
-function dice(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
