@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Consumer;
 using Azure.Messaging.EventHubs.Primitives;
+using Azure.Messaging.EventHubs.Processor;
 
 sealed class MemoryStore
 {
@@ -42,13 +43,23 @@ sealed class MemoryStore
         while (seen.Count < distinct) await Task.Delay(50, cancel);
     }
 
-    /** Waits until every processor named owns a partition; returns who owns what. */
+    /** Partitions each processor is reading now (between its initialize and stopped callbacks). */
+    readonly ConcurrentDictionary<(string Processor, string Partition), bool> active = new();
+    public void Started(string processor, string partition) => active[(processor, partition)] = true;
+    public void Stopped(string processor, string partition) => active.TryRemove((processor, partition), out _);
+
+    /**
+     * Waits until every processor named owns a share of the partitions and reads exactly those: a partition that
+     * moved is read by its new owner only once the old one has stopped (its link taken over). Returns who owns what.
+     */
     public async Task<Dictionary<string, List<string>>> WaitForBalance(string[] processors, CancellationToken cancel)
     {
         while (true)
         {
             var owned = Owners().GroupBy(o => o.OwnerIdentifier).ToDictionary(g => g.Key, g => g.Select(o => o.PartitionId).Order().ToList());
-            if (processors.All(owned.ContainsKey) && owned.Values.Max(p => p.Count) - owned.Values.Min(p => p.Count) <= 1) return owned;
+            var reading = active.Keys.GroupBy(k => k.Processor).ToDictionary(g => g.Key, g => g.Select(k => k.Partition).Order().ToList());
+            var balanced = processors.All(owned.ContainsKey) && owned.Values.Max(p => p.Count) - owned.Values.Min(p => p.Count) <= 1;
+            if (balanced && processors.All(p => reading.TryGetValue(p, out var r) && r.SequenceEqual(owned[p]))) return owned;
             await Task.Delay(50, cancel);
         }
     }
@@ -123,6 +134,18 @@ sealed class Processor : EventProcessor<EventProcessorPartition>
 
     protected override Task<EventProcessorCheckpoint> GetCheckpointAsync(string partitionId, CancellationToken cancellationToken) =>
         Task.FromResult(store.Checkpoint(partitionId, FullyQualifiedNamespace, EventHubName, ConsumerGroup)!);
+
+    protected override Task OnInitializingPartitionAsync(EventProcessorPartition partition, CancellationToken cancellationToken)
+    {
+        store.Started(Identifier, partition.PartitionId);
+        return Task.CompletedTask;
+    }
+
+    protected override Task OnPartitionProcessingStoppedAsync(EventProcessorPartition partition, ProcessingStoppedReason reason, CancellationToken cancellationToken)
+    {
+        store.Stopped(Identifier, partition.PartitionId);
+        return Task.CompletedTask;
+    }
 
     protected override Task OnProcessingEventBatchAsync(IEnumerable<EventData> events, EventProcessorPartition partition, CancellationToken cancellationToken)
     {
