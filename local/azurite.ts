@@ -22,6 +22,10 @@ export interface AzuriteOptions {
   verbose?: boolean;
   /** V8 old-space limit for Azurite's process; in memory it needs ~13 KB per blob, beyond Node's default heap. */
   maxHeapMiB?: number;
+  /** Serve HTTPS with this PEM certificate and key (the clients must trust it, e.g. NODE_EXTRA_CA_CERTS). */
+  tls?: { certPath: string; keyPath: string };
+  /** Accept Entra ID bearer tokens (Azurite's `--oauth basic`: issuer, audience and lifetime are checked; needs tls). */
+  oauth?: boolean;
 }
 
 export interface RunningAzurite {
@@ -33,7 +37,7 @@ export interface RunningAzurite {
   close(): Promise<void>;
 }
 
-const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/;
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at (https?:\/\/\S+)/;
 
 export function azuriteConnectionString(blob: string, queue: string, table: string): string {
   return [
@@ -65,6 +69,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     '--tablePort', String(options.tablePort ?? 0),
     '--skipApiVersionCheck', '--loose', '--disableTelemetry',
     ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
+    ...(options.tls ? ['--cert', options.tls.certPath, '--key', options.tls.keyPath] : []),
+    ...(options.oauth ? ['--oauth', 'basic'] : []),
   ];
   // Azurite writes its debug log and extent metadata into the working directory: keep them out of the repo.
   const child = spawn(process.execPath, args, { cwd: options.location ?? scratch, stdio: ['ignore', 'pipe', 'pipe'] });
