@@ -79,7 +79,8 @@ export function parseEventHubConnection(env: Env, prefix: string): EventHubConne
   if (!namespace) {
     throw new ConfigError(`Event Hubs connection "${prefix}" is not configured: set ${prefix} or ${prefix}__fullyQualifiedNamespace`);
   }
-  if (!/^[A-Za-z0-9.-]+$/.test(namespace)) {
+  // A host name; a port is accepted for emulators and tests (`localhost:5671`), as the client itself accepts it.
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(namespace)) {
     throw new ConfigError(`${prefix}__fullyQualifiedNamespace must be a host name like "ns.servicebus.windows.net"`);
   }
   const clientId = clientIdOf(env, prefix);

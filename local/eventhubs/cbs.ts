@@ -1,6 +1,7 @@
-// `$cbs` put-token: verifies a SAS token and records what it grants on this connection. Entra ID (jwt) tokens are
-// refused: there is no identity provider here, and accepting them unchecked would hide auth bugs until Azure.
+// `$cbs` put-token: verifies a SAS token, or an Entra ID (jwt) token when the emulator was given an issuer to trust
+// (entra.ts; refused otherwise), and records what it grants on this connection.
 import type { EventStore } from './eventStore.ts';
+import type { EntraCheck } from './entra.ts';
 import { entityNotFound } from './errors.ts';
 import { audiencePath, tokenCovers, verifySasToken, type SasKey } from './sas.ts';
 
@@ -48,6 +49,7 @@ export function handlePutToken(
   key: SasKey,
   store: EventStore,
   nowMs: number,
+  verifyEntra?: (token: unknown, nowMs: number) => EntraCheck,
 ): Reply {
   const properties = request.application_properties;
   const operation = property(properties, 'operation');
@@ -55,17 +57,25 @@ export function handlePutToken(
   const type = property(properties, 'type');
   if (operation !== 'put-token') return { statusCode: 400, description: `Unsupported $cbs operation '${String(operation)}'.` };
   if (typeof audience !== 'string') return { statusCode: 400, description: 'The put-token request has no audience (name).' };
-  if (type === 'jwt') {
-    return { statusCode: 401, description: 'Entra ID (jwt) tokens are not supported by the emulator; use the SharedAccessKey connection string.' };
-  }
-  const checked = verifySasToken(request.body, key, nowMs);
-  if (!checked.ok) return { statusCode: 401, description: `Unauthorized: ${checked.reason}.` };
   const wanted = audiencePath(audience);
-  if (!tokenCovers(checked.token.path, wanted)) {
-    return { statusCode: 401, description: `Unauthorized: the token is for '${checked.token.path}', not '${wanted}'.` };
+  let expiresAtMs: number;
+  if (type === 'jwt') {
+    if (!verifyEntra) {
+      return { statusCode: 401, description: 'Entra ID (jwt) tokens are not accepted by this emulator (no issuer to trust); use the SharedAccessKey connection string.' };
+    }
+    const entra = verifyEntra(request.body, nowMs);
+    if (!entra.ok) return { statusCode: 401, description: `Unauthorized: ${entra.reason}.` };
+    expiresAtMs = entra.expiresAtMs; // an Entra token is for the namespace: it covers whatever entity was asked for
+  } else {
+    const checked = verifySasToken(request.body, key, nowMs);
+    if (!checked.ok) return { statusCode: 401, description: `Unauthorized: ${checked.reason}.` };
+    if (!tokenCovers(checked.token.path, wanted)) {
+      return { statusCode: 401, description: `Unauthorized: the token is for '${checked.token.path}', not '${wanted}'.` };
+    }
+    expiresAtMs = checked.token.expiresAtMs;
   }
   const missing = unknownEntity(store, audience);
   if (missing) return { statusCode: 404, errorCondition: entityNotFound(missing).condition, description: entityNotFound(missing).description };
-  grants.add(wanted, checked.token.expiresAtMs);
+  grants.add(wanted, expiresAtMs);
   return { statusCode: 202, description: 'Accepted' };
 }

@@ -1,6 +1,7 @@
 // The programmatic entry point: start an Event Hubs emulator that the unmodified @azure/event-hubs client can use.
 import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
 import { EventStore } from './eventStore.ts';
+import type { EntraTrust } from './entra.ts';
 import { DEV_SAS_KEY } from './sas.ts';
 import { dice } from '../dice.ts';
 import { listen, SILENT_LOGGER, type EmulatorLogger } from './server.ts';
@@ -9,6 +10,7 @@ export { DEFAULT_CONFIG, LIMITS, validateConfig } from './config.ts';
 export type { EmulatorConfig, EventHubEntityConfig, ConsumerGroupConfig, NamespaceConfig, HubDefinition } from './config.ts';
 export { EmulatorError, EmulatorConfigError, EmulatorStorageError } from './errors.ts';
 export type { EmulatorLogger } from './server.ts';
+export type { EntraTrust } from './entra.ts';
 export { DEV_SAS_KEY } from './sas.ts';
 
 export const DEFAULT_PORT = 5672;
@@ -31,6 +33,13 @@ export interface StartOptions {
    * does (rolled with a seeded die): for testing a producer's retries. Off by default.
    */
   throttle?: { serverBusyRate: number; seed?: number };
+  /**
+   * For tests of the managed identity path: serve AMQPS with this certificate (clients connect with the namespace
+   * `localhost:<port>` and a TokenCredential) and accept Entra ID tokens signed by this issuer. Off by default: the
+   * connection string path is plain TCP with SAS, as the official emulator.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  entra?: EntraTrust;
 }
 
 export interface RunningEmulator {
@@ -80,6 +89,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       key: DEV_SAS_KEY,
       logger: options.logger ?? SILENT_LOGGER,
       throttled: throttle.throttled,
+      tls: options.tls,
+      entra: options.entra,
     });
   } catch (error) {
     await store.close();

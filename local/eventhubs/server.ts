@@ -1,18 +1,19 @@
 // The AMQP listener: one rhea container per emulator, routing each link to $cbs, $management, a producer or a
 // consumer handler. Anything that goes wrong on one connection closes that connection only.
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
 import { echoSenderSettleMode, refuseAttach } from './attachReply.ts';
 import { ConnectionGrants, handlePutToken, type Reply } from './cbs.ts';
+import { entraVerifier, type EntraTrust } from './entra.ts';
 import { Conditions, ensureError, SERVER_BUSY, type AmqpError } from './errors.ts';
 import { linkEntityPath, type EventStore } from './eventStore.ts';
 import { attachInbound, onInboundTransfer, type InboundTarget } from './inboundLink.ts';
-import { batchFrameWrites } from './frameWriter.ts';
 import { handleManagementRead } from './management.ts';
 import { attachOutbound } from './outboundLink.ts';
 import { OwnerLevels } from './ownerLevels.ts';
 import { offerCbsMechanisms } from './sasl.ts';
 import { verifySasToken, type SasKey } from './sas.ts';
+import { listenForAmqp } from './socketServer.ts';
 
 export interface EmulatorLogger {
   debug(message: string): void;
@@ -39,6 +40,10 @@ export interface ServerOptions {
   logger: EmulatorLogger;
   /** Decides, per producer transfer, whether to refuse it as throttled (com.microsoft:server-busy). */
   throttled?: () => boolean;
+  /** Serve AMQPS (TLS) instead of plain TCP, as the service does on 5671. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Accept Entra ID tokens from this issuer on $cbs (verified; see entra.ts). */
+  entra?: EntraTrust;
 }
 
 export interface RunningServer {
@@ -46,22 +51,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** rhea's server-side entry point, present at runtime but missing from its typings. */
-interface ContainerInternals {
-  create_connection(options: object): { accept(socket: Socket): Connection };
-}
-
 const SPECIAL = new Set(['$cbs', '$management']);
 
 export async function listen(options: ServerOptions): Promise<RunningServer> {
   const { store, key, logger } = options;
+  const verifyEntra = options.entra ? entraVerifier(options.entra) : undefined;
   // autoaccept off: a producer's transfer is settled by onInboundTransfer once stored (after the fsync with dataDir),
   // and requests by onRequest; rhea's default would accept every transfer on arrival, before it is stored.
   const container = rhea.create_container({ id: 'eventhubs-emulator', autoaccept: false });
   offerCbsMechanisms(container);
   const ownerLevels = new OwnerLevels();
   const states = new WeakMap<Connection, ConnectionState>();
-  const sockets = new Set<Socket>();
   let nextId = 1;
 
   const stateOf = (connection: Connection): ConnectionState => {
@@ -98,7 +98,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   const onRequest = (context: EventContext, state: ConnectionState, address: string) => {
     const request = context.message ?? {};
     context.delivery?.accept();
-    if (address === '$cbs') return reply(state, request, handlePutToken(request, state.grants, key, store, Date.now()));
+    if (address === '$cbs') return reply(state, request, handlePutToken(request, state.grants, key, store, Date.now(), verifyEntra));
     const canRead = (hub: string, token: unknown) => {
       const checked = token === undefined ? undefined : verifySasToken(token, key, Date.now());
       return checked ? checked.ok : authorized(state, hub);
@@ -203,40 +203,10 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   // Errors rhea could not attribute to a handler (e.g. a link detached with an error nobody listened for).
   container.on('error', (error: unknown) => logger.warn(`amqp error: ${ensureError(error).message}`));
 
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    const connection = (container as unknown as ContainerInternals).create_connection({}).accept(socket);
-    batchFrameWrites(connection);
-    // rhea reports undecodable input (and errors thrown by our handlers) on the connection; answer with an AMQP
-    // error and drop only this connection. Writing the close frame now, before rhea ends the socket, lets the peer see why.
-    const onBadInput = (error: unknown) => {
-      const message = ensureError(error).message;
-      logger.warn(`[conn ${states.get(connection)?.id ?? '-'}] malformed input, closing the connection: ${message}`);
-      try {
-        // AMQP wants an open before a close; a peer that sent garbage before its open has not had ours yet.
-        connection.open();
-        connection.close({ condition: Conditions.decodeError, description: message.slice(0, 200) });
-        (connection as unknown as { _process(): void })._process();
-      } catch {
-        // The socket is being torn down by rhea anyway.
-      }
-    };
-    connection.on('protocol_error', onBadInput);
-    connection.on('error', onBadInput);
+  return listenForAmqp(container, {
+    port: options.port,
+    host: options.host,
+    tls: options.tls,
+    onBadInput: (connection, message) => logger.warn(`[conn ${states.get(connection)?.id ?? '-'}] malformed input, closing the connection: ${message}`),
   });
-  server.listen({ port: options.port, host: options.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
 }

@@ -1,8 +1,9 @@
 // A stand-in for the managed identity endpoint App Service and Functions give an app (IDENTITY_ENDPOINT with the
-// X-IDENTITY-HEADER secret, API version 2019-08-01): it issues Entra-shaped access tokens that Azurite's
-// `--oauth basic` accepts (issuer, audience, lifetime; Azurite does not check signatures) and records each request,
-// so a test can see which resource and which user-assigned identity the app asked for.
-import { randomBytes, randomUUID } from 'node:crypto';
+// X-IDENTITY-HEADER secret, API version 2019-08-01): it issues Entra-shaped access tokens, RS256-signed with a key
+// made for the run, that Azurite's `--oauth basic` accepts (issuer, audience, lifetime) and the Event Hubs emulator
+// verifies when given `issuer` and `publicKey`; it records each request, so a test can see which resource and which
+// user-assigned identity the app asked for.
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,6 +17,9 @@ export interface IdentityStandIn {
   /** What to put in IDENTITY_ENDPOINT and IDENTITY_HEADER. */
   env: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   requests: TokenRequest[];
+  /** The `iss` of every token, and the PEM public key that verifies their signatures. */
+  issuer: string;
+  publicKey: string;
   close(): Promise<void>;
 }
 
@@ -25,6 +29,8 @@ const base64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : 
 /** `audience` overrides the token's `aud` (to show that a token for another resource is refused). */
 export async function startIdentityStandIn(options: { audience?: string } = {}): Promise<IdentityStandIn> {
   const secret = randomBytes(16).toString('hex');
+  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const issuer = `https://sts.windows.net/${TENANT}/`;
   const requests: TokenRequest[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://identity');
@@ -38,7 +44,7 @@ export async function startIdentityStandIn(options: { audience?: string } = {}):
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       aud: options.audience ?? resource.replace(/\/(\.default)?$/, ''),
-      iss: `https://sts.windows.net/${TENANT}/`,
+      iss: issuer,
       iat: now,
       nbf: now - 60,
       exp: now + 3600,
@@ -46,7 +52,8 @@ export async function startIdentityStandIn(options: { audience?: string } = {}):
       oid: randomUUID(),
       appid: clientId ?? 'system-assigned',
     };
-    const token = `${base64url({ typ: 'JWT', alg: 'RS256' })}.${base64url(claims)}.${base64url(randomBytes(32))}`;
+    const signed = `${base64url({ typ: 'JWT', alg: 'RS256' })}.${base64url(claims)}`;
+    const token = `${signed}.${base64url(sign('RSA-SHA256', Buffer.from(signed), keys.privateKey))}`;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ access_token: token, expires_on: String(now + 3600), resource, token_type: 'Bearer', client_id: clientId }));
   });
@@ -55,6 +62,8 @@ export async function startIdentityStandIn(options: { audience?: string } = {}):
   return {
     env: { IDENTITY_ENDPOINT: `http://127.0.0.1:${port}/msi/token`, IDENTITY_HEADER: secret },
     requests,
+    issuer,
+    publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -68,6 +68,10 @@ describe('parseEventHubConnection', () => {
     expect(parseEventHubConnection({ EVENTHUB: emulator }, 'EVENTHUB')).toEqual({ kind: 'connectionString', connectionString: emulator });
   });
 
+  it('accepts a port after the namespace, as the client does (emulators and tests)', () => {
+    expect(parseEventHubConnection({ EVENTHUB__fullyQualifiedNamespace: 'localhost:5671' }, 'EVENTHUB')).toEqual({ kind: 'identity', fullyQualifiedNamespace: 'localhost:5671' });
+  });
+
   it('takes a fully qualified namespace and an optional client id for a managed identity', () => {
     expect(parseEventHubConnection({ EVENTHUB__fullyQualifiedNamespace: 'evhns.servicebus.windows.net' }, 'EVENTHUB')).toEqual({
       kind: 'identity',
