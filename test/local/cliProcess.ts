@@ -1,0 +1,46 @@
+// Runs one of the project's command-line scripts as a user would (its own Node process) and watches its output.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Launched {
+  child: ChildProcess;
+  /** Everything written to stdout so far. */
+  output(): string;
+  finished: Promise<Finished>;
+}
+
+const running = new Set<ChildProcess>();
+
+export function launch(script: string, args: string[]): Launched {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return { child, output: () => stdout, finished };
+}
+
+/** For afterEach: kills whatever a failed test left running. */
+export function killLaunched(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

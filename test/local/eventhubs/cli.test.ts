@@ -1,0 +1,56 @@
+// `npm run eventhubs-emulator`: the standalone CLI as a user runs it, in its own process.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killLaunched, launch as launchScript, until } from '../cliProcess.ts';
+
+const CLI = join(import.meta.dirname, '../../../local/eventhubs/cli.ts');
+const launch = (args: string[]) => launchScript(CLI, args);
+
+afterEach(killLaunched);
+
+describe('the Event Hubs emulator CLI', () => {
+  it('prints its usage with --help and exits 0', async () => {
+    const { code, stdout } = await launch(['--help']).finished;
+    expect(code).toBe(0);
+    for (const flag of ['--port', '--host', '--config', '--data-dir', '--retention-minutes', '--server-busy-rate', '--verbose']) expect(stdout).toContain(flag);
+  });
+
+  it('refuses an unknown flag, a bad number and an invalid config with exit code 2 and a message naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eh-cli-'));
+    try {
+      const config = join(dir, 'Config.json');
+      writeFileSync(config, JSON.stringify({ UserConfig: { NamespaceConfig: [{ Type: 'EventHub', Name: 'ns', Entities: [{ Name: 'h', PartitionCount: 64, ConsumerGroups: [] }] }] } }));
+      const cases: [string[], RegExp][] = [
+        [['--nope'], /Unknown option '--nope'/],
+        [['--port', 'x'], /--port must be a non-negative number, got 'x'/],
+        [['--server-busy-rate', '2'], /--server-busy-rate must be at most 1/],
+        [['--config', config, '--port', '0'], /Entities\[0\]\.PartitionCount: must be an integer from 1 to 32/],
+      ];
+      for (const [args, message] of cases) {
+        const { code, stderr } = await launch(args).finished;
+        expect(code, args.join(' ')).toBe(2);
+        expect(stderr, args.join(' ')).toMatch(message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the real client on the connection string it prints, and stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const running = launch(['--port', '0']);
+    await until(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
+    const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+    const producer = new EventHubProducerClient(connectionString);
+    try {
+      expect((await producer.getEventHubProperties()).partitionIds).toEqual(['0', '1', '2', '3']);
+    } finally {
+      await producer.close();
+    }
+    running.child.kill('SIGINT');
+    const { code } = await running.finished;
+    expect(code).toBe(0);
+  }, 30_000);
+});
