@@ -53,4 +53,24 @@ describe('the Event Hubs emulator CLI', () => {
     const { code } = await running.finished;
     expect(code).toBe(0);
   }, 30_000);
+
+  it('with --verbose logs one line per connection and per link, and nothing of the key', async () => {
+    const running = launch(['--port', '0', '--verbose']);
+    await until(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
+    const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+    const producer = new EventHubProducerClient(connectionString);
+    await producer.getEventHubProperties();
+    await producer.sendBatch([{ body: 'logged' }], { partitionId: '1' });
+    await producer.close();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the close reaches the emulator
+    running.child.kill('SIGINT');
+    const { stderr } = await running.finished;
+    const lines = stderr.split('\n').filter((line) => line.startsWith('[eventhubs] [conn 1]'));
+    expect(lines[0]).toMatch(/^\[eventhubs\] \[conn 1\] opened from 127\.0\.0\.1:\d+$/);
+    for (const pattern of [/link '.+' attached for requests to \$cbs/, /link '.+' attached for replies from \$management/, /producer link '.+' attached to 'temperatures\/Partitions\/1'/, /closed \(by client\)/]) {
+      expect(lines.filter((line) => pattern.test(line)), String(pattern)).toHaveLength(1);
+    }
+    expect(stderr).not.toContain('SAS_KEY_VALUE');
+    expect(stderr).not.toContain('SharedAccessSignature');
+  }, 30_000);
 });
