@@ -9,6 +9,8 @@ import { buildProbe, dotnetMissing, type Probe } from './dotnetProbe.ts';
 import { collect, delay } from './helpers.ts';
 
 const HUB = 'interop';
+/** A hub of its own for the buffered producer's 40 keys, so the position tests' partitions hold only their events. */
+const KEYS_HUB = 'keys';
 const PARTITIONS = 4;
 
 interface ProbeEvent {
@@ -37,7 +39,20 @@ describe.skipIf(dotnetMissing !== undefined)('the .NET Event Hubs client', () =>
     [emulator, probe] = await Promise.all([
       start({
         port: 0,
-        config: { UserConfig: { NamespaceConfig: [{ Type: 'EventHub', Name: 'emulatorNs1', Entities: [{ Name: HUB, PartitionCount: PARTITIONS, ConsumerGroups: [] }] }] } },
+        config: {
+          UserConfig: {
+            NamespaceConfig: [
+              {
+                Type: 'EventHub',
+                Name: 'emulatorNs1',
+                Entities: [
+                  { Name: HUB, PartitionCount: PARTITIONS, ConsumerGroups: [] },
+                  { Name: KEYS_HUB, PartitionCount: PARTITIONS, ConsumerGroups: [] },
+                ],
+              },
+            ],
+          },
+        },
       }),
       buildProbe(),
     ]);
@@ -72,6 +87,17 @@ describe.skipIf(dotnetMissing !== undefined)('the .NET Event Hubs client', () =>
       [0, 1, 2, 3, 4].map((i) => [i, 'berlin', 'text/plain', `net-${i}`]),
     );
   });
+
+  it('agrees with the buffered producer, which hashes partition keys itself, on where every key goes', async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `city-${i}`);
+    expect(await probe.run('send-buffered', `${emulator.connectionString}EntityPath=${KEYS_HUB};`, 'buffered', ...keys)).toEqual({ enqueued: 40, failures: 0 });
+    const keysConsumer = new EventHubConsumerClient('$default', emulator.connectionString, KEYS_HUB);
+    const events = await collect(keysConsumer, { startPosition: earliestEventPosition }, (all) => all.length >= 40, 15_000).finally(() => keysConsumer.close());
+    const placed = events.map((e) => [String(Buffer.from(e.event.body as Uint8Array)).slice('buffered:'.length), e.partitionId] as const);
+    expect(placed).toHaveLength(40);
+    expect(new Map(placed)).toEqual(new Map(keys.map((key) => [key, String(partitionForKey(key, PARTITIONS))])));
+    expect(new Set(placed.map(([, partition]) => partition)).size).toBe(PARTITIONS); // 40 keys reach every partition
+  }, 60_000);
 
   it('reads what the JavaScript client sent from every kind of position, with the service’s sequence numbers and offsets', async () => {
     for (let i = 0; i < 5; i++) {

@@ -16,6 +16,7 @@ object result = scenario switch
 {
     "properties" => await Scenarios.Properties(connectionString),
     "send" => await Scenarios.Send(connectionString, rest[0], int.Parse(rest[1]), rest[2]),
+    "send-buffered" => await Scenarios.SendBuffered(connectionString, rest.Skip(1).ToArray(), rest[0]),
     "read" => await Scenarios.Read(connectionString, rest[0], rest[1], int.Parse(rest[2])),
     "owner-level" => await Scenarios.OwnerLevel(connectionString, rest[0]),
     "processor" => await Scenarios.Processors(connectionString, int.Parse(rest[0]), int.Parse(rest[1]), timeout.Token),
@@ -62,6 +63,29 @@ static class Scenarios
         }
         await producer.SendAsync(batch);
         return new { sent = count, maximumSizeInBytes = batch.MaximumSizeInBytes };
+    }
+
+    /**
+     * EventHubBufferedProducerClient assigns keyed events to partitions itself, with its own copy of the service's
+     * hash, and sends to explicit partitions: one event per key, body `<prefix>:<key>`.
+     */
+    public static async Task<object> SendBuffered(string cs, string[] keys, string prefix)
+    {
+        var failures = 0;
+        await using (var producer = new EventHubBufferedProducerClient(cs))
+        {
+            producer.SendEventBatchFailedAsync += _ =>
+            {
+                Interlocked.Increment(ref failures);
+                return Task.CompletedTask;
+            };
+            foreach (var key in keys)
+            {
+                await producer.EnqueueEventAsync(new EventData($"{prefix}:{key}"), new EnqueueEventOptions { PartitionKey = key });
+            }
+            await producer.FlushAsync();
+        }
+        return new { enqueued = keys.Length, failures };
     }
 
     static EventPosition ParsePosition(string spec) => spec.Split(':') switch
