@@ -1,4 +1,5 @@
-// Runs one of the project's command-line scripts as a user would (its own Node process) and watches its output.
+// Runs one of the project's command-line scripts as a user would (its own Node process) and keeps its output; wait on
+// it with test/waitUntil.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Finished {
@@ -35,12 +36,4 @@ export function launch(script: string, args: string[]): Launched {
 /** For afterEach: kills whatever a failed test left running. */
 export function killLaunched(): void {
   for (const child of running) child.kill('SIGKILL');
-}
-
-export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -7,7 +7,8 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLaunched, launch, until } from './cliProcess.ts';
+import { killLaunched, launch } from './cliProcess.ts';
+import { waitUntil } from '../waitUntil.ts';
 
 const PORTS = [10000, 10001, 10002, 5672];
 const free = (port: number) =>
@@ -25,7 +26,7 @@ describe.skipIf(busy.length > 0)('npm run emulators', () => {
   it('starts Azurite and the Event Hubs emulator on their usual ports, prints both connection strings, and stops both on Ctrl-C', async () => {
     const running = launch(join(import.meta.dirname, '../../local/emulators.ts'), []);
     try {
-      await until(() => /Event Hubs: +Endpoint=/.test(running.output()), 60_000, 'both connection strings');
+      await waitUntil(() => /Event Hubs: +Endpoint=/.test(running.output()), 60_000, 'both connection strings');
       const output = running.output();
       const line = (label: string) => output.split('\n').find((l) => l.startsWith(label))?.slice(label.length).trim() ?? '';
       const storage = line('Storage (Azurite):');

@@ -15,6 +15,8 @@ import { deadLettersSince, poisonedSince, readMonthlyRows } from '../../local/cl
 import { referenceRows, seedCities, type ReferenceRow } from '../local/cli/recordedReference.ts';
 import type { FaultWorld } from './world.ts';
 
+export { waitUntil } from '../waitUntil.ts';
+
 export const RANGE = { start: '2023-01-01', end: '2023-03-31' } as const;
 
 /** Six recorded cities over a quarter: 540 city-days, 54 API calls of 10 days, 18 month rows. */
@@ -88,15 +90,6 @@ export function expectedRows(cities: readonly { city: string; lat: number; lng: 
   return cities
     .flatMap((c) => referenceRows(c, [[RANGE.start, RANGE.end]]))
     .sort((a, b) => (a.city < b.city ? -1 : a.city > b.city ? 1 : a.year - b.year || a.month - b.month));
-}
-
-/** Polls `condition` every 50 ms until it holds; fails after `timeoutMs` with `what`. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Every month equal to the reference: extremes and counts exactly, the mean to 1e-9. */

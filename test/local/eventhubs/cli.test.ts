@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLaunched, launch as launchScript, until } from '../cliProcess.ts';
+import { killLaunched, launch as launchScript } from '../cliProcess.ts';
+import { waitUntil } from '../../waitUntil.ts';
 
 const CLI = join(import.meta.dirname, '../../../local/eventhubs/cli.ts');
 const launch = (args: string[]) => launchScript(CLI, args);
@@ -41,7 +42,7 @@ describe('the Event Hubs emulator CLI', () => {
 
   it('serves the real client on the connection string it prints, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const running = launch(['--port', '0']);
-    await until(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
+    await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
     const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
     const producer = new EventHubProducerClient(connectionString);
     try {
@@ -56,7 +57,7 @@ describe('the Event Hubs emulator CLI', () => {
 
   it('with --verbose logs one line per connection and per link, and nothing of the key', async () => {
     const running = launch(['--port', '0', '--verbose']);
-    await until(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
+    await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
     const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
     const producer = new EventHubProducerClient(connectionString);
     await producer.getEventHubProperties();

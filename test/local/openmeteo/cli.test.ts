@@ -1,7 +1,8 @@
 // `npm run openmeteo`: the stand-in's CLI as a user runs it, in its own process.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLaunched, launch, until } from '../cliProcess.ts';
+import { killLaunched, launch } from '../cliProcess.ts';
+import { waitUntil } from '../../waitUntil.ts';
 
 const CLI = join(import.meta.dirname, '../../../local/openmeteo/cli.ts');
 
@@ -20,7 +21,7 @@ describe('the Open-Meteo stand-in CLI', () => {
 
   it('serves the recorded archive on the URL it prints, with its fault switches, and stops on Ctrl-C with its counters', async () => {
     const running = launch(CLI, ['--port', '0', '--rate-5xx', '1']);
-    await until(() => /listening on http:\/\/\S+/.test(running.output()), 20_000, 'the URL');
+    await waitUntil(() => /listening on http:\/\/\S+/.test(running.output()), 20_000, 'the URL');
     const url = /listening on (http:\/\/\S+)/.exec(running.output())?.[1] ?? '';
     const query = new URLSearchParams({ latitude: '42.536457', longitude: '-70.985786', start_date: '2023-03-01', end_date: '2023-03-01', hourly: 'temperature_2m' });
     const response = await fetch(`${url}?${query.toString()}`);
