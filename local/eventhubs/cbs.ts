@@ -1,7 +1,7 @@
 // `$cbs` put-token: verifies a SAS token, or an Entra ID (jwt) token when the emulator was given an issuer to trust
 // (entra.ts; refused otherwise), and records what it grants on this connection.
 import type { EventStore } from './eventStore.ts';
-import type { EntraCheck } from './entra.ts';
+import type { EntraVerifier } from './entra.ts';
 import { entityNotFound } from './errors.ts';
 import { audiencePath, tokenCovers, verifySasToken, type SasKey } from './sas.ts';
 
@@ -49,7 +49,7 @@ export function handlePutToken(
   key: SasKey,
   store: EventStore,
   nowMs: number,
-  verifyEntra?: (token: unknown, nowMs: number) => EntraCheck,
+  verifyEntra?: EntraVerifier,
 ): Reply {
   const properties = request.application_properties;
   const operation = property(properties, 'operation');

@@ -12,6 +12,7 @@ export interface EntraTrust {
 }
 
 export type EntraCheck = { ok: true; expiresAtMs: number; subject: string } | { ok: false; reason: string };
+export type EntraVerifier = (token: unknown, nowMs: number) => EntraCheck;
 
 /** The audiences Event Hubs accepts for data-plane tokens. */
 const AUDIENCES = new Set(['https://eventhubs.azure.net', 'https://eventhubs.azure.net/', 'https://servicebus.azure.net', 'https://servicebus.azure.net/']);
@@ -26,7 +27,7 @@ function decodePart(part: string | undefined): Record<string, unknown> | undefin
   }
 }
 
-export function entraVerifier(trust: EntraTrust): (token: unknown, nowMs: number) => EntraCheck {
+export function entraVerifier(trust: EntraTrust): EntraVerifier {
   const key: KeyObject = createPublicKey(trust.publicKey);
   return (token, nowMs) => {
     if (typeof token !== 'string') return { ok: false, reason: 'the token is not a string' };

@@ -11,8 +11,7 @@ import { PartitionLog } from './partitionLog.ts';
  * (.NET, the path of its endpoint URI) or `amqps://host/hub/...` (Python); all three name the same entity.
  */
 export function linkEntityPath(address: string): string {
-  const withoutHost = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') : address;
-  return withoutHost.replace(/^\/+|\/+$/g, '');
+  return address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+|\/+$/g, '');
 }
 
 export interface Hub {

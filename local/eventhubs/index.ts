@@ -69,10 +69,12 @@ function throttleDie(throttle: StartOptions['throttle']): { throttled?: () => bo
   if (!throttle || throttle.serverBusyRate <= 0) return { count: () => 0 };
   const roll = dice(throttle.seed ?? 1);
   let refused = 0;
-  return {
-    throttled: () => roll() < throttle.serverBusyRate && ++refused > 0,
-    count: () => refused,
+  const throttled = () => {
+    if (roll() >= throttle.serverBusyRate) return false;
+    refused++;
+    return true;
   };
+  return { throttled, count: () => refused };
 }
 
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {

@@ -25,7 +25,7 @@ function tokenLater(name: string): ServerMechanism {
 }
 
 /** The mechanism names offered, in the order the server lists them. */
-export const OFFERED_MECHANISMS = ['MSSBCBS', 'ANONYMOUS'] as const;
+const OFFERED_MECHANISMS = ['MSSBCBS', 'ANONYMOUS'] as const;
 
 /**
  * Makes `container` offer MSSBCBS and ANONYMOUS. A client that skips SASL altogether (the AMQP header without the

@@ -1,14 +1,14 @@
 // Run as a child process by clients.identity.test.ts (NODE_EXTRA_CA_CERTS must be set before Node starts): builds
 // the app's clients from identity settings, exactly as functions/index.ts does on Azure, and uses each once.
 // Argument: `storage` (blob, queue, table) or `eventhubs` (send one event, read it back).
-import { earliestEventPosition } from '@azure/event-hubs';
+import { earliestEventPosition, RetryMode } from '@azure/event-hubs';
 import { createBlobServiceClient, createEventHubConsumer, createEventHubProducer, createQueueServiceClient, createTableClient } from '../../../functions/adapters/clients.ts';
 import { parseEventHubConnection, parseStorageConnection } from '../../../functions/config/connections.ts';
 
 async function eventHubs(result: Record<string, unknown>): Promise<void> {
   const connection = parseEventHubConnection(process.env, 'EVENTHUB');
   result.kind = connection.kind;
-  const fast = { mode: 0, maxRetries: 0, retryDelayInMs: 100, timeoutInMs: 10_000 };
+  const fast = { mode: RetryMode.Exponential, maxRetries: 0, retryDelayInMs: 100, timeoutInMs: 10_000 };
   const producer = createEventHubProducer(connection, 'temperatures', fast);
   const consumer = createEventHubConsumer(connection, 'temperatures', '$default');
   try {
