@@ -45,8 +45,8 @@ describe('the pipeline when Azure throttles and loses responses', () => {
       proxy.setFaults(undefined); // read the outcome without faults
     });
     // The faults happened, on writes of every kind the pipeline makes. (Counted by service: which request of a kind
-    // draws a fault varies with timing. Over four runs here: 87-111 blob PUTs, 13-21 queue sends and deletes, 7-18
-    // table transactions and updates.)
+    // draws a fault varies with timing. Over three counted runs here: 87-111 blob PUTs, 13-21 queue sends and
+    // deletes, 9-18 table transactions and updates.)
     const lost = (...kinds: string[]) => kinds.reduce((sum, kind) => sum + (faults.lostByKind[kind] ?? 0), 0);
     expect(faults.serverBusy).toBeGreaterThan(20);
     expect(lost('PUT blob')).toBeGreaterThan(20);
