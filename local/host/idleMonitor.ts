@@ -37,28 +37,43 @@ export async function probeIdle(sources: IdleSources): Promise<IdleProbe> {
 
 export class IdleTimeoutError extends Error {
   readonly last: IdleProbe | undefined;
-  constructor(timeoutMs: number, last: IdleProbe | undefined) {
+  constructor(timeoutMs: number, last: IdleProbe | undefined, cause?: unknown) {
     super(
       `The app was not idle after ${Number((timeoutMs / 1000).toFixed(1))} s` +
-        (last ? ` (${last.queued} queued messages, ${last.eventsPending} unprocessed events, ${last.running} running)` : ''),
+        (last ? ` (${last.queued} queued messages, ${last.eventsPending} unprocessed events, ${last.running} running)` : '') +
+        (cause === undefined ? '' : `; the last check failed: ${cause instanceof Error ? cause.message : String(cause)}`),
+      cause === undefined ? undefined : { cause },
     );
     this.name = 'IdleTimeoutError';
     this.last = last;
   }
 }
 
-/** Waits for two consecutive idle probes after a fresh watcher scan; throws IdleTimeoutError when time runs out. */
+/**
+ * Waits for two consecutive idle probes after a fresh watcher scan; throws IdleTimeoutError when time runs out. A
+ * scan or probe that fails (storage throttled or unreachable past the SDK's retries) counts as not idle and is tried
+ * again, as the host's listeners keep polling; the last failure is the timeout's cause.
+ */
 export async function waitForIdle(sources: IdleSources, options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   const signal = options.signal ?? new AbortController().signal;
   let last: IdleProbe | undefined;
+  let failure: unknown;
+  let scanned = false;
   let streak = 0;
-  await sources.freshScan();
   while (Date.now() < deadline && !signal.aborted) {
-    last = await probeIdle(sources);
-    streak = last.idle ? streak + 1 : 0;
-    if (streak >= 2) return;
+    try {
+      if (!scanned) await sources.freshScan();
+      scanned = true;
+      last = await probeIdle(sources);
+      failure = undefined;
+      streak = last.idle ? streak + 1 : 0;
+      if (streak >= 2) return;
+    } catch (error) {
+      failure = error;
+      streak = 0;
+    }
     await sleep(options.intervalMs ?? 200, signal);
   }
-  throw new IdleTimeoutError(options.timeoutMs, last);
+  throw new IdleTimeoutError(options.timeoutMs, last, failure);
 }
