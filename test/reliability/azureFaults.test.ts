@@ -14,12 +14,15 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function run(running: FaultWorld, name: string, beforeReading: () => void): Promise<RunOutcome> {
+/** `afterUpload` runs once the host is up and the city file is in: the faults are for the pipeline, not the test's setup. */
+async function run(running: FaultWorld, name: string, hooks: { afterUpload?: () => void; beforeReading: () => void }): Promise<RunOutcome> {
+  const { afterUpload, beforeReading } = hooks;
   const host = startHost(running, captureLog());
   const since = new Date();
   await host.start();
   try {
     const runId = await uploadCities(host, `${name}.jsonl`);
+    afterUpload?.();
     await host.waitForIdle({ timeoutMs: 180_000 });
     beforeReading();
     return await readOutcome(host, runId, since);
@@ -37,12 +40,17 @@ function expectFaultFree(outcome: RunOutcome): void {
 
 describe('the pipeline when Azure throttles and loses responses', () => {
   it('loses and doubles nothing with 5 % of storage requests throttled and 12 % of their responses lost after the write', async () => {
-    world = await startFaultWorld({}, {}, { storage: { serverBusyRate: 0.05, lostResponseRate: 0.12, seed: 11 } });
+    const storageFaults = { serverBusyRate: 0.05, lostResponseRate: 0.12, seed: 11 };
+    world = await startFaultWorld({}, {}, { storage: storageFaults });
     const proxy = world.storageProxy!;
+    proxy.setFaults(undefined); // the host's start and the upload go through untouched…
     let faults = proxy.stats();
-    const outcome = await run(world, 'storage-faults', () => {
-      faults = proxy.stats();
-      proxy.setFaults(undefined); // read the outcome without faults
+    const outcome = await run(world, 'storage-faults', {
+      afterUpload: () => proxy.setFaults(storageFaults), // …then every request of the run itself may fail
+      beforeReading: () => {
+        faults = proxy.stats();
+        proxy.setFaults(undefined); // read the outcome without faults
+      },
     });
     // The faults happened, on writes of every kind the pipeline makes. (Counted by service: which request of a kind
     // draws a fault varies with timing. Over three counted runs here: 87-111 blob PUTs, 13-21 queue sends and
@@ -58,7 +66,7 @@ describe('the pipeline when Azure throttles and loses responses', () => {
 
   it('loses and doubles nothing when Event Hubs refuses 15 % of sends as throttled', async () => {
     world = await startFaultWorld({}, {}, { eventHubsServerBusyRate: 0.15 });
-    const outcome = await run(world, 'eventhubs-throttled', () => undefined);
+    const outcome = await run(world, 'eventhubs-throttled', { beforeReading: () => undefined });
     expect(world.eventHubsThrottled()).toBeGreaterThan(3);
     expectFaultFree(outcome);
   }, 240_000);
