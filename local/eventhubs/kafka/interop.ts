@@ -119,6 +119,8 @@ export function amqpToRecord(event: StoredEvent): KafkaRecord {
     } else if (section.code === SECTION.data) {
       hasBody = true;
       body.push(binaryAt(wire, section.valueStart, section.end) ?? Buffer.alloc(0));
+    } else if (section.code === SECTION.value && wire[section.valueStart] === 0x40) {
+      // An amqp-value null is how AMQP libraries write a message without a body: Kafka's null value.
     } else if (section.code === SECTION.value || section.code === SECTION.sequence) {
       hasBody = true;
       body.push(wire.subarray(section.valueStart, section.end));

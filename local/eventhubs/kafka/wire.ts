@@ -116,10 +116,12 @@ export class Writer {
     return at;
   }
 
-  int8(v: number): this { this.buffer.writeInt8(v, this.room(1)); return this; }
-  int16(v: number): this { this.buffer.writeInt16BE(v, this.room(2)); return this; }
-  int32(v: number): this { this.buffer.writeInt32BE(v, this.room(4)); return this; }
-  uint32(v: number): this { this.buffer.writeUInt32BE(v >>> 0, this.room(4)); return this; }
+  // Each writer takes its room first: room() may replace this.buffer, so `this.buffer.write…(v, this.room(n))`
+  // would write into the old one.
+  int8(v: number): this { const at = this.room(1); this.buffer.writeInt8(v, at); return this; }
+  int16(v: number): this { const at = this.room(2); this.buffer.writeInt16BE(v, at); return this; }
+  int32(v: number): this { const at = this.room(4); this.buffer.writeInt32BE(v, at); return this; }
+  uint32(v: number): this { const at = this.room(4); this.buffer.writeUInt32BE(v >>> 0, at); return this; }
   int64(v: number): this {
     const at = this.room(8);
     const high = Math.floor(v / TWO_32);
@@ -132,10 +134,12 @@ export class Writer {
   uvarint(v: number): this {
     let value = v;
     while (value >= 0x80) {
-      this.buffer[this.room(1)] = (value % 0x80) | 0x80;
+      const at = this.room(1);
+      this.buffer[at] = (value % 0x80) | 0x80;
       value = Math.floor(value / 0x80);
     }
-    this.buffer[this.room(1)] = value;
+    const at = this.room(1);
+    this.buffer[at] = value;
     return this;
   }
 
@@ -144,7 +148,8 @@ export class Writer {
   }
 
   raw(bytes: Buffer): this {
-    bytes.copy(this.buffer, this.room(bytes.length));
+    const at = this.room(bytes.length);
+    bytes.copy(this.buffer, at);
     return this;
   }
 
