@@ -21,65 +21,82 @@ export const PARTITION_KEY_HEADER = 'x-opt-partition-key';
 const KAFKA_KEY_SYMBOL = encodeSymbol(KAFKA_KEY);
 const CREATION_TIME_INDEX = 9;
 
-function sectionHead(code: number): Buffer {
-  return Buffer.from([0x00, 0x53, code]);
-}
+const SECTION_HEAD = 3;
+const CREATION_TIME_LIST = 2 + 1 + 9 + 9;
 
-function binary(value: Buffer): Buffer {
-  if (value.length < 256) return Buffer.concat([Buffer.from([0xa0, value.length]), value]);
-  const head = Buffer.alloc(5);
-  head[0] = 0xb0;
-  head.writeUInt32BE(value.length, 1);
-  return Buffer.concat([head, value]);
-}
+/** Size of a binary (vbin8/vbin32) or string (str8/str32) value of `length` bytes. */
+const variableSize = (length: number) => (length < 256 ? 2 : 5) + length;
 
-function string(value: string): Buffer {
-  const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length < 256) return Buffer.concat([Buffer.from([0xa1, bytes.length]), bytes]);
-  const head = Buffer.alloc(5);
-  head[0] = 0xb1;
-  head.writeUInt32BE(bytes.length, 1);
-  return Buffer.concat([head, bytes]);
-}
-
-/** A map32 of already encoded keys and values. */
-function map(entries: Buffer[]): Buffer {
-  const size = entries.reduce((sum, e) => sum + e.length, 0);
-  const head = Buffer.alloc(9);
-  head[0] = 0xd1;
-  head.writeUInt32BE(size + 4, 1);
-  head.writeUInt32BE(entries.length, 5);
-  return Buffer.concat([head, ...entries]);
-}
-
-/** The properties section with only creation-time set (a list of ten fields, nine of them null). */
-function propertiesWithCreationTime(timestamp: number): Buffer {
-  const list = Buffer.alloc(2 + 1 + 9 + 9, 0x40);
-  list[0] = 0xc0;
-  list[1] = 1 + 9 + 9;
-  list[2] = CREATION_TIME_INDEX + 1;
-  list[12] = 0x83;
-  const high = Math.floor(timestamp / 2 ** 32);
-  list.writeInt32BE(high, 13);
-  list.writeUInt32BE(timestamp - high * 2 ** 32, 17);
-  return Buffer.concat([sectionHead(SECTION.properties), list]);
-}
-
-/** The AMQP message a Kafka record is stored as. */
-export function recordToAmqp(record: KafkaRecord): Buffer {
-  const sections: Buffer[] = [];
-  if (record.key !== null) sections.push(sectionHead(SECTION.messageAnnotations), map([KAFKA_KEY_SYMBOL, binary(record.key)]));
-  sections.push(propertiesWithCreationTime(record.timestamp));
-  if (record.headers.length > 0) {
-    // An AMQP map holds each key once; Kafka's convention (lastHeader) makes the last value the one that counts.
-    const last = new Map<string, Buffer | null>();
-    for (const header of record.headers) last.set(header.key, header.value);
-    const entries: Buffer[] = [];
-    for (const [key, value] of last) entries.push(string(key), value === null ? Buffer.from([0x40]) : binary(value));
-    sections.push(sectionHead(SECTION.applicationProperties), map(entries));
+function writeVariable(target: Buffer, at: number, bytes: Buffer, shortCode: number, longCode: number): number {
+  if (bytes.length < 256) {
+    target[at] = shortCode;
+    target[at + 1] = bytes.length;
+    at += 2;
+  } else {
+    target[at] = longCode;
+    target.writeUInt32BE(bytes.length, at + 1);
+    at += 5;
   }
-  if (record.value !== null) sections.push(sectionHead(SECTION.data), binary(record.value));
-  return Buffer.concat(sections);
+  return at + bytes.copy(target, at);
+}
+
+function writeSectionHead(target: Buffer, at: number, code: number): number {
+  target[at] = 0x00;
+  target[at + 1] = 0x53;
+  target[at + 2] = code;
+  return at + SECTION_HEAD;
+}
+
+/** A map32 header for `count` keys and values taking `size` bytes. */
+function writeMapHead(target: Buffer, at: number, size: number, count: number): number {
+  target[at] = 0xd1;
+  target.writeUInt32BE(size + 4, at + 1);
+  target.writeUInt32BE(count, at + 5);
+  return at + 9;
+}
+
+/**
+ * The AMQP message a Kafka record is stored as, written into one buffer: message annotations with the key (when
+ * there is one), properties with only creation-time set (a list of ten fields, nine null), application properties
+ * (when there are headers), and the value as a data section (when it is not null).
+ */
+export function recordToAmqp(record: KafkaRecord): Buffer {
+  // An AMQP map holds each key once; Kafka's convention (lastHeader) makes the last value the one that counts.
+  const headers = new Map<string, Buffer | null>();
+  for (const header of record.headers) headers.set(header.key, header.value);
+  const headerKeys = [...headers.keys()].map((key) => Buffer.from(key, 'utf8'));
+  let headerBytes = 0;
+  for (const [i, value] of [...headers.values()].entries()) headerBytes += variableSize((headerKeys[i] as Buffer).length) + (value === null ? 1 : variableSize(value.length));
+  const keyBytes = record.key === null ? 0 : KAFKA_KEY_SYMBOL.length + variableSize(record.key.length);
+  const size = (keyBytes > 0 ? SECTION_HEAD + 9 + keyBytes : 0) + SECTION_HEAD + CREATION_TIME_LIST +
+    (headers.size > 0 ? SECTION_HEAD + 9 + headerBytes : 0) + (record.value === null ? 0 : SECTION_HEAD + variableSize(record.value.length));
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  if (record.key !== null) {
+    at = writeMapHead(out, writeSectionHead(out, at, SECTION.messageAnnotations), keyBytes, 2);
+    at += KAFKA_KEY_SYMBOL.copy(out, at);
+    at = writeVariable(out, at, record.key, 0xa0, 0xb0);
+  }
+  at = writeSectionHead(out, at, SECTION.properties);
+  out[at] = 0xc0;
+  out[at + 1] = 1 + 9 + 9;
+  out[at + 2] = CREATION_TIME_INDEX + 1;
+  out.fill(0x40, at + 3, at + 12);
+  out[at + 12] = 0x83;
+  const high = Math.floor(record.timestamp / 2 ** 32);
+  out.writeInt32BE(high, at + 13);
+  out.writeUInt32BE(record.timestamp - high * 2 ** 32, at + 17);
+  at += CREATION_TIME_LIST;
+  if (headers.size > 0) {
+    at = writeMapHead(out, writeSectionHead(out, at, SECTION.applicationProperties), headerBytes, headers.size * 2);
+    for (const [i, value] of [...headers.values()].entries()) {
+      at = writeVariable(out, at, headerKeys[i] as Buffer, 0xa1, 0xb1);
+      if (value === null) out[at++] = 0x40;
+      else at = writeVariable(out, at, value, 0xa0, 0xb0);
+    }
+  }
+  if (record.value !== null) writeVariable(out, writeSectionHead(out, at, SECTION.data), record.value, 0xa0, 0xb0);
+  return out;
 }
 
 function creationTime(wire: Buffer, listStart: number): number | undefined {

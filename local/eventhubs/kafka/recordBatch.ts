@@ -43,9 +43,10 @@ function readRecord(reader: Reader, baseTimestamp: number): KafkaRecord {
   const timestamp = baseTimestamp + record.varint();
   record.varint(); // offset delta: the broker assigns offsets
   const keyLength = record.varint();
-  const key = keyLength < 0 ? null : Buffer.from(record.raw(keyLength));
+  // Views into the request (or the inflated batch), not copies: recordToAmqp copies them once into the stored event.
+  const key = keyLength < 0 ? null : record.raw(keyLength);
   const valueLength = record.varint();
-  const value = valueLength < 0 ? null : Buffer.from(record.raw(valueLength));
+  const value = valueLength < 0 ? null : record.raw(valueLength);
   const count = record.varint();
   if (count < 0 || count > record.remaining) throw new KafkaDecodeError(`record has ${count} headers in ${record.remaining} bytes`);
   const headers: KafkaHeader[] = [];
@@ -54,7 +55,7 @@ function readRecord(reader: Reader, baseTimestamp: number): KafkaRecord {
     if (keyBytes < 0) throw new KafkaDecodeError('record header with a null key');
     const headerKey = record.raw(keyBytes).toString('utf8');
     const headerLength = record.varint();
-    headers.push({ key: headerKey, value: headerLength < 0 ? null : Buffer.from(record.raw(headerLength)) });
+    headers.push({ key: headerKey, value: headerLength < 0 ? null : record.raw(headerLength) });
   }
   if (record.remaining !== 0) throw new KafkaDecodeError(`record has ${record.remaining} bytes past its last header`);
   return { key, value, headers, timestamp };
