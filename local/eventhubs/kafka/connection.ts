@@ -109,11 +109,13 @@ export function serveConnection(socket: Socket, session: Session, context: Kafka
     buffered.push(chunk);
     bufferedBytes += chunk.length;
     while (bufferedBytes >= 4 && !session.closed) {
+      // Chunks are joined once a whole request is there, not on every chunk: a 1 MB produce arrives in many pieces.
+      if ((buffered[0] as Buffer).length < 4) buffered = [Buffer.concat(buffered)];
+      const size = (buffered[0] as Buffer).readInt32BE(0);
+      if (size < 8 || size > MAX_REQUEST_BYTES) return close(`request size ${size} out of range (8..${MAX_REQUEST_BYTES}): not a Kafka client?`);
+      if (bufferedBytes < 4 + size) return;
       if (buffered.length > 1) buffered = [Buffer.concat(buffered)];
       const data = buffered[0] as Buffer;
-      const size = data.readInt32BE(0);
-      if (size < 8 || size > MAX_REQUEST_BYTES) return close(`request size ${size} out of range (8..${MAX_REQUEST_BYTES}): not a Kafka client?`);
-      if (data.length < 4 + size) return;
       const request = data.subarray(4, 4 + size);
       buffered = data.length > 4 + size ? [data.subarray(4 + size)] : [];
       bufferedBytes = data.length - 4 - size;

@@ -143,6 +143,29 @@ describe('Kafka endpoint, raw protocol', () => {
     }
   });
 
+  it('reads requests that arrive a byte at a time, and several in one write, answering each in order', async () => {
+    const client = new RawClient(emulator.kafka!.port);
+    try {
+      const frames: Buffer[] = [];
+      const original = client.socket.write.bind(client.socket);
+      (client.socket as unknown as { write: (b: Buffer) => boolean }).write = (bytes: Buffer) => (frames.push(bytes), true);
+      client.send(API_KEYS.apiVersions, 0, {});
+      client.send(API_KEYS.apiVersions, 3, { ClientSoftwareName: 'raw', ClientSoftwareVersion: '1' });
+      (client.socket as unknown as { write: typeof original }).write = original;
+      const [first, second] = frames as [Buffer, Buffer];
+      for (const byte of first) {
+        client.socket.write(Buffer.from([byte]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(new Reader((await client.next())!).int32()).toBe(1);
+      client.socket.write(Buffer.concat([second, first]));
+      expect(new Reader((await client.next())!).int32()).toBe(2);
+      expect(new Reader((await client.next())!).int32()).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
   it('closes a connection that asks for anything else before SASL authentication, as Event Hubs does', async () => {
     const client = new RawClient(emulator.kafka!.port);
     client.send(API_KEYS.metadata, 1, { Topics: null });
