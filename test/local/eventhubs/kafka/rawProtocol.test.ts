@@ -252,6 +252,37 @@ describe('Kafka endpoint, raw protocol', () => {
     }
   });
 
+  it('holds a fetch with nothing to read until a record arrives or MaxWaitMs passes (a long poll)', async () => {
+    const consumer = new RawClient(emulator.kafka!.port);
+    const producer = new RawClient(emulator.kafka!.port);
+    try {
+      await consumer.authenticate();
+      await producer.authenticate();
+      const partition = 2;
+      const end = await consumer.call(API_KEYS.listOffsets, 1, { ReplicaId: -1, Topics: [{ Name: HUB, Partitions: [{ PartitionIndex: partition, Timestamp: -1 }] }] });
+      const offset = (end['Topics'] as Array<{ Partitions: Array<{ Offset: number }> }>)[0]?.Partitions[0]?.Offset ?? -1;
+      const fetchAt = (maxWaitMs: number) => ({ ReplicaId: -1, MaxWaitMs: maxWaitMs, MinBytes: 1, MaxBytes: 1 << 20, IsolationLevel: 0, SessionId: 0, SessionEpoch: -1,
+        Topics: [{ Topic: HUB, Partitions: [{ Partition: partition, FetchOffset: offset, PartitionMaxBytes: 1 << 20 }] }], ForgottenTopicsData: [], RackId: '' });
+      const records = (answer: Decoded) => ((answer['Responses'] as Array<{ PartitionResponses: Array<{ RecordSet: Buffer }> }>)[0]?.PartitionResponses[0]?.RecordSet.length ?? 0);
+
+      let started = Date.now();
+      const empty = await consumer.call(API_KEYS.fetch, 11, fetchAt(300));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(records(empty)).toBe(0);
+
+      started = Date.now();
+      const waiting = consumer.call(API_KEYS.fetch, 12, fetchAt(10_000));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await producer.call(API_KEYS.produce, 9, produceBody(batchOf(['wake up']), partition));
+      const woken = await waiting;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(records(woken)).toBeGreaterThan(0);
+    } finally {
+      consumer.close();
+      producer.close();
+    }
+  });
+
   it.each([
     ['an HTTP request', Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')],
     ['a negative size', Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3, 4])],
