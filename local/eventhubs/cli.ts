@@ -11,7 +11,7 @@ endpoint on the same hubs (SASL PLAIN, username $ConnectionString, the connectio
 Options:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host HOST            address to bind (default 127.0.0.1)
-  --kafka-port N         Kafka port (default ${DEFAULT_KAFKA_PORT}, or a free one with --port 0; 0 picks a free one)
+  --kafka-port N         Kafka port (default ${DEFAULT_KAFKA_PORT} beside AMQP's ${DEFAULT_PORT}, else a free one; 0 picks one)
   --config FILE          hubs in the official emulator's Config.json shape (default: temperatures, 4 partitions)
   --data-dir DIR         keep each partition's log in DIR so a restart loses nothing (default: in memory)
   --retention-minutes N  drop events older than N minutes (default 60 in memory, unlimited with --data-dir)

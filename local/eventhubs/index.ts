@@ -43,8 +43,8 @@ export interface StartOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   entra?: EntraTrust;
   /**
-   * The Kafka endpoint on the same hubs (see docs/eventhubs-emulator.md#kafka): on 9092 by default, on a free port
-   * when `port` is 0, TLS when `tls` is set; `false` serves AMQP only. `advertisedHost` is the host Metadata names
+   * The Kafka endpoint on the same hubs (see docs/eventhubs-emulator.md#kafka): on 9092 beside the default AMQP port, on a free
+   * port beside any other, TLS when `tls` is set; `false` serves AMQP only. `advertisedHost` is the host Metadata names
    * (default: the address each client connected to).
    */
   kafka?: false | { port?: number; advertisedHost?: string };
@@ -115,7 +115,9 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   if (options.kafka !== false) {
     try {
       kafka = await listenForKafka({
-        port: options.kafka?.port ?? (options.port === 0 ? 0 : DEFAULT_KAFKA_PORT),
+        // 9092 beside the default 5672; beside any other AMQP port (a test's, a restart on the port it had) a free one,
+        // so an emulator never competes for 9092 unless asked to.
+        port: options.kafka?.port ?? ((options.port ?? DEFAULT_PORT) === DEFAULT_PORT ? DEFAULT_KAFKA_PORT : 0),
         host: options.host ?? '127.0.0.1',
         store,
         hubNames: hubs.map((h) => h.name),
