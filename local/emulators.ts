@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startAzurite, type RunningAzurite } from './azurite.ts';
 import { consoleLogger } from './eventhubs/cli.ts';
-import { DEFAULT_HEALTH_PORT, startHealthEndpoint } from './eventhubs/health.ts';
+import { DEFAULT_HEALTH_PORT, startHealthEndpoint, type RunningHealth } from './eventhubs/health.ts';
 import { DEFAULT_KAFKA_PORT, DEFAULT_PORT, DEV_SAS_KEY, emulatorConnectionString, start as startEventHubs, type RunningEmulator } from './eventhubs/index.ts';
 
 const USAGE = `Usage: npm run emulators -- [options]
@@ -107,30 +107,57 @@ for (const [option, value] of Object.entries(ports) as Array<[keyof typeof ports
   }
 }
 
+// Ctrl-C is honoured from here on, also while a service is still starting (Azurite takes seconds): stop() waits for
+// the start in flight, then stops everything started, and nothing new starts once stopping; so no child process (Azurite)
+// outlives this one.
+const started: Array<{ close(): Promise<void> }> = [];
+let inFlight: Promise<unknown> = Promise.resolve();
+let stopping = false;
+async function stop(code = 0): Promise<never> {
+  stopping = true;
+  await inFlight.catch(() => undefined);
+  await Promise.allSettled(started.map((service) => service.close()));
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+function keep<T extends { close(): Promise<void> }>(start: () => Promise<T>): Promise<T> {
+  if (stopping) return new Promise<T>(() => undefined); // stop() is about to exit
+  const starting = start().then((service) => {
+    started.push(service);
+    return service;
+  });
+  inFlight = starting;
+  return starting;
+}
+
 let eventHubs: RunningEmulator | undefined;
-const health = await startHealthEndpoint({
-  port: ports['health-port'],
-  host,
-  target: { host, ports: () => (eventHubs?.ready() ? [eventHubs.port, ...(eventHubs.kafka ? [eventHubs.kafka.port] : [])] : undefined) },
-});
 let azurite: RunningAzurite | undefined;
+let health: RunningHealth | undefined;
 try {
-  azurite = await startAzurite({ blobPort: ports['blob-port'], queuePort: ports['queue-port'], tablePort: ports['table-port'], host });
-  eventHubs = await startEventHubs({
+  health = await keep(() => startHealthEndpoint({
+    port: ports['health-port'],
+    host,
+    target: { host, ports: () => (eventHubs?.ready() ? [eventHubs.port, ...(eventHubs.kafka ? [eventHubs.kafka.port] : [])] : undefined) },
+  }));
+  azurite = await keep(() => startAzurite({ blobPort: ports['blob-port'], queuePort: ports['queue-port'], tablePort: ports['table-port'], host }));
+  eventHubs = await keep(() => startEventHubs({
     port: ports['amqp-port'],
     host,
     dataDir: typeof args['data-dir'] === 'string' ? args['data-dir'] : undefined,
     tls,
     kafka: { port: ports['kafka-port'] },
     logger: args['verbose'] ? consoleLogger : { debug: () => undefined, warn: consoleLogger.warn },
-  });
+  }));
 } catch (error) {
-  await Promise.allSettled([azurite?.close(), health.close()]);
   const code = (error as { code?: string }).code;
-  fail(code === 'EADDRINUSE' ? `A port is in use (${(error as Error).message}): choose others with the port options.` : `Cannot start the emulators: ${error instanceof Error ? error.message : String(error)}`, false);
+  process.stderr.write(code === 'EADDRINUSE'
+    ? `A port is in use (${(error as Error).message}): choose others with the port options.\n`
+    : `Cannot start the emulators: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stop(2);
 }
 
-const running = eventHubs;
+const running = eventHubs as RunningEmulator;
 const hub = running.hubs[0];
 const amqpString = tls
   ? `Endpoint=sb://localhost:${running.port};SharedAccessKeyName=${DEV_SAS_KEY.keyName};SharedAccessKey=${DEV_SAS_KEY.key};EntityPath=${hub ?? ''}`
@@ -139,7 +166,7 @@ const kafkaPort = running.kafka?.port ?? 0;
 process.stdout.write(
   [
     'Emulators running (Ctrl-C to stop).',
-    `Storage (Azurite):  ${azurite.connectionString}`,
+    `Storage (Azurite):  ${(azurite as RunningAzurite).connectionString}`,
     `Event Hubs:         ${amqpString}`,
     `Kafka:              bootstrap.servers=localhost:${kafkaPort}`,
     `                    security.protocol=${tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}`,
@@ -147,17 +174,8 @@ process.stdout.write(
     '                    sasl.username=$ConnectionString',
     `                    sasl.password=${running.connectionString}`,
     ...(tls && typeof args['tls-cert'] === 'string' ? [`                    ssl.ca.location=${args['tls-cert']}`] : []),
-    `Health:             ${health.url}`,
+    `Health:             ${(health as RunningHealth).url}`,
     '',
   ].join('\n'),
 );
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await Promise.allSettled([running.close(), azurite?.close(), health.close()]);
-  process.exit(0);
-}
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());

@@ -1,6 +1,7 @@
 // `npm run emulators`, run as users run it (its own Node process): Azurite, the Event Hubs emulator with its Kafka
 // endpoint, and the health endpoint; --help, port options, and a taken port named with the option that moves it.
 // The run on the usual fixed ports is skipped (with a message) where something else holds one of them.
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -109,6 +110,23 @@ describe('npm run emulators', () => {
     } finally {
       await stopWithCtrlC(running);
     }
+  }, 90_000);
+
+  it('stops on Ctrl-C while still starting (health 503) and leaves no Azurite process behind', async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const healthPort = (holder.address() as { port: number }).port;
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+    const running = launch(SCRIPT, ['--blob-port', '0', '--queue-port', '0', '--table-port', '0', '--amqp-port', '0', '--kafka-port', '0', '--health-port', String(healthPort)]);
+    let status = 0;
+    await waitUntil(async () => {
+      status = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.status, () => 0);
+      return status !== 0;
+    }, 60_000, 'the health endpoint');
+    const children = spawnSync('pgrep', ['-P', String(running.child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '').map(Number);
+    await stopWithCtrlC(running);
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    await waitUntil(() => children.every((pid) => !alive(pid)), 15_000, `child processes ${children.join(', ')} (health was ${status}) to end`);
   }, 90_000);
 
   describe.skipIf(busy.length > 0)('on its usual ports', () => {
