@@ -6,8 +6,8 @@
 // Last measured (2 cores, load average 5-8, 100 000 events): emulator 6 000-16 600 events/s, raw rhea 11 900-28 500,
 // wall ratio 0.44-0.63; server CPU 20-28 µs/event (raw rhea server 19-26), real client 38-51 µs/event (raw client
 // 13-19): the real client, not the emulator, bounds the figure. Details: docs/eventhubs-emulator.md#throughput.
-// A third loop sends the same events through the Kafka endpoint with kafkajs; Kafka / AMQP was 1.89 (3 094 vs 1 640
-// events/s, server CPU 39.9 vs 44.4 µs/event) at load average 26; the target is >= 0.8.
+// A third loop sends the same events through the Kafka endpoint with kafkajs; Kafka / AMQP was 1.89 and 0.95 in two
+// runs (load average 26 and 20), server CPU 36.6-39.9 µs/event against AMQP's 37.0-44.4; the target is >= 0.8.
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
