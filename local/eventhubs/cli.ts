@@ -1,15 +1,17 @@
 // Standalone CLI: `npm run eventhubs-emulator -- --help`. Runs in the foreground until Ctrl-C.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, EmulatorError, emulatorConnectionString, start, type EmulatorConfig, type EmulatorLogger } from './index.ts';
+import { DEFAULT_KAFKA_PORT, DEFAULT_PORT, EmulatorError, emulatorConnectionString, start, type EmulatorConfig, type EmulatorLogger } from './index.ts';
 
 const USAGE = `Usage: npm run eventhubs-emulator -- [options]
 
-An in-process Event Hubs emulator (AMQP 1.0 on plain TCP) for the @azure/event-hubs and .NET clients.
+An in-process Event Hubs emulator (AMQP 1.0 on plain TCP) for the @azure/event-hubs and .NET clients, with a Kafka
+endpoint on the same hubs (SASL PLAIN, username $ConnectionString, the connection string as password).
 
 Options:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host HOST            address to bind (default 127.0.0.1)
+  --kafka-port N         Kafka port (default ${DEFAULT_KAFKA_PORT} beside AMQP's ${DEFAULT_PORT}, else a free one; 0 picks one)
   --config FILE          hubs in the official emulator's Config.json shape (default: temperatures, 4 partitions)
   --data-dir DIR         keep each partition's log in DIR so a restart loses nothing (default: in memory)
   --retention-minutes N  drop events older than N minutes (default 60 in memory, unlimited with --data-dir)
@@ -29,6 +31,7 @@ function parse() {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'kafka-port': { type: 'string' },
         config: { type: 'string' },
         'data-dir': { type: 'string' },
         'retention-minutes': { type: 'string' },
@@ -81,13 +84,15 @@ async function main(): Promise<void> {
     retentionMs: retentionMinutes === undefined ? undefined : retentionMinutes * 60_000,
     logger: args.verbose ? consoleLogger : { debug: () => undefined, warn: consoleLogger.warn },
     throttle: serverBusyRate > 0 ? { serverBusyRate, seed: Date.now() } : undefined,
+    kafka: { port: number(args['kafka-port'], 'kafka-port') },
   }).catch((error: unknown) => {
     if (error instanceof EmulatorError) fail(error.message);
     throw error;
   });
   process.stdout.write(
     `Event Hubs emulator listening on port ${emulator.port} (hubs: ${emulator.hubs.join(', ')})\n` +
-      `${emulatorConnectionString(emulator.port, emulator.hubs[0])}\n`,
+      `${emulatorConnectionString(emulator.port, emulator.hubs[0])}\n` +
+      `Kafka: bootstrap.servers=localhost:${emulator.kafka?.port ?? ''}, SASL_PLAINTEXT, PLAIN, username $ConnectionString, password the connection string\n`,
   );
   const stop = () => {
     void emulator.close().then(() => process.exit(0));

@@ -5,6 +5,7 @@ import type { EntraTrust } from './entra.ts';
 import { DEV_SAS_KEY } from './sas.ts';
 import { dice } from '../dice.ts';
 import { listen, SILENT_LOGGER, type EmulatorLogger } from './server.ts';
+import { DEFAULT_KAFKA_PORT, listenForKafka, type RunningKafkaServer } from './kafka/server.ts';
 
 export { DEFAULT_CONFIG, LIMITS, validateConfig } from './config.ts';
 export type { EmulatorConfig, EventHubEntityConfig, ConsumerGroupConfig, NamespaceConfig, HubDefinition } from './config.ts';
@@ -14,6 +15,7 @@ export type { EntraTrust } from './entra.ts';
 export { DEV_SAS_KEY } from './sas.ts';
 
 export const DEFAULT_PORT = 5672;
+export { DEFAULT_KAFKA_PORT };
 const IN_MEMORY_RETENTION_MS = 60 * 60 * 1000;
 
 export interface StartOptions {
@@ -40,6 +42,12 @@ export interface StartOptions {
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
   entra?: EntraTrust;
+  /**
+   * The Kafka endpoint on the same hubs (see docs/eventhubs-emulator.md#kafka): on 9092 beside the default AMQP port, on a free
+   * port beside any other, TLS when `tls` is set; `false` serves AMQP only. `advertisedHost` is the host Metadata names
+   * (default: the address each client connected to).
+   */
+  kafka?: false | { port?: number; advertisedHost?: string };
 }
 
 export interface RunningEmulator {
@@ -50,6 +58,10 @@ export interface RunningEmulator {
   hubs: string[];
   /** How many sends `throttle` has refused so far. */
   throttledSends(): number;
+  /** The Kafka endpoint, unless `kafka: false`. */
+  kafka?: { port: number; bootstrapServer: string };
+  /** True while both protocols' listeners accept connections. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -99,14 +111,46 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     throw error;
   }
   const running = server;
+  let kafka: RunningKafkaServer | undefined;
+  if (options.kafka !== false) {
+    try {
+      kafka = await listenForKafka({
+        // 9092 beside the default 5672; beside any other AMQP port (a test's, a restart on the port it had) a free one,
+        // so an emulator never competes for 9092 unless asked to.
+        port: options.kafka?.port ?? ((options.port ?? DEFAULT_PORT) === DEFAULT_PORT ? DEFAULT_KAFKA_PORT : 0),
+        host: options.host ?? '127.0.0.1',
+        store,
+        hubNames: hubs.map((h) => h.name),
+        namespace: namespaceName(options.config ?? DEFAULT_CONFIG),
+        key: DEV_SAS_KEY,
+        logger: options.logger ?? SILENT_LOGGER,
+        dataDir: options.dataDir,
+        tls: options.tls,
+        advertisedHost: options.kafka?.advertisedHost,
+      });
+    } catch (error) {
+      await running.close();
+      await store.close();
+      throw error;
+    }
+  }
+  let open = true;
+  const kafkaServer = kafka;
   return {
     port: running.port,
     connectionString: emulatorConnectionString(running.port),
     hubs: hubs.map((h) => h.name),
     throttledSends: throttle.count,
+    kafka: kafkaServer ? { port: kafkaServer.port, bootstrapServer: `localhost:${kafkaServer.port}` } : undefined,
+    ready: () => open && (kafkaServer?.listening() ?? true),
     close: async () => {
-      await running.close();
+      open = false;
+      await Promise.all([running.close(), kafkaServer?.close()]);
       await store.close();
     },
   };
+}
+
+function namespaceName(config: EmulatorConfig): string {
+  return config.UserConfig.NamespaceConfig[0]?.Name ?? 'emulatorNs1';
 }
