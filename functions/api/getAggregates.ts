@@ -3,13 +3,13 @@
 import type { TableClient } from '@azure/data-tables';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { AggregateTable } from '../adapters/aggregateTable.ts';
-import { columnsFor, csvHeader, csvLine, pickColumns, type ColumnName } from '../core/query/columns.ts';
+import { columnsFor } from '../core/query/columns.ts';
 import { formatGroupBy } from '../core/query/groupBy.ts';
-import type { QueryRow } from '../core/query/queryRow.ts';
 import { ValidationError } from '../errors.ts';
 import { parseAggregatesQuery, type AggregatesQuery } from './aggregatesParams.ts';
 import { badRequest, notFound, streamBody } from './httpResponses.ts';
 import { queryAggregates, type AggregateQuery } from './queryAggregates.ts';
+import { csvChunks, jsonChunks } from './queryBody.ts';
 import { resolveCities, type ResolvedCity } from './resolveCities.ts';
 
 export interface GetAggregatesDeps {
@@ -17,21 +17,6 @@ export interface GetAggregatesDeps {
   cities: TableClient;
   /** Entities per table page; only tests change it. */
   pageSize?: number;
-}
-
-async function* jsonChunks(rows: AsyncIterable<QueryRow>, head: Record<string, unknown>, columns: readonly ColumnName[]): AsyncGenerator<string> {
-  yield `${JSON.stringify({ ...head, columns }).slice(0, -1)},"rows":[`;
-  let first = true;
-  for await (const row of rows) {
-    yield `${first ? '' : ','}\n${JSON.stringify(pickColumns(row, columns))}`;
-    first = false;
-  }
-  yield '\n]}\n';
-}
-
-async function* csvChunks(rows: AsyncIterable<QueryRow>, columns: readonly ColumnName[]): AsyncGenerator<string> {
-  yield csvHeader(columns);
-  for await (const row of rows) yield csvLine(row, columns);
 }
 
 /** What the response echoes besides the rows; one city keeps the `cityId` and `city` older callers read. */
