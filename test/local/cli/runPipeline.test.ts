@@ -71,6 +71,29 @@ describe('runPipeline', () => {
     expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 48, aggregated: 48, unaccounted: 0 } });
   });
 
+  it('ends with the --group-by query over the run\'s cities, and writes the month rows as CSV too', async () => {
+    const picked = [seedCities[2]!, seedCities[30]!];
+    const csv = join(dir, 'out2', 'aggregates.csv');
+    const { result, stdout } = await run('grouped.jsonl', picked.map((c) => JSON.stringify(c)), { csv, groupBy: { city: false, time: 'month' } });
+    const reference = picked.flatMap((c) => referenceRows(c, [['2023-02-20', '2023-03-05']]));
+    const lines = stdout.split('\n');
+    expect(lines).toContain("groupBy year,month over this run's 2 cities, 2023-02..2023-03 (°C):");
+    for (const month of [2, 3]) {
+      const rows = reference.filter((r) => r.month === month);
+      const coldest = rows.reduce((a, b) => (b.min < a.min ? b : a));
+      const warmest = rows.reduce((a, b) => (b.max > a.max ? b : a));
+      const line = lines.find((l) => l.startsWith(`| 2023 |    0${month} |`));
+      expect(line?.split('|').map((c) => c.trim()).slice(3, 7)).toEqual([coldest.min.toFixed(2), coldest.city, warmest.max.toFixed(2), warmest.city]);
+    }
+    expect(stdout).toContain('2 rows in set');
+    expect(stdout).not.toMatch(/^city\s+year\s+month/m);
+    expect(stdout).toContain(`CSV:   ${csv}`);
+    const csvLines = readFileSync(csv, 'utf8').split('\r\n');
+    expect(csvLines[0]).toBe('city,year,month,min,max,mean,count,missingHours');
+    expect(csvLines).toHaveLength(result.rows.length + 2);
+    expect(csvLines[1]).toBe(`"${result.rows[0]!.city}",${result.rows[0]!.year},${result.rows[0]!.month},${result.rows[0]!.min},${result.rows[0]!.max},${result.rows[0]!.mean},${result.rows[0]!.count},0`);
+  });
+
   it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {
     const good = seedCities[5]!;
     const lines = [JSON.stringify(good), '{"city": "Nowhere", "lat": 123, "lng": 0}', 'not json at all', '', JSON.stringify({ lat: 1, lng: 2 })];
