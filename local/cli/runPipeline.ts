@@ -12,6 +12,7 @@ import { readCityFile } from '../../functions/core/city/readCityFile.ts';
 import { isValidDate } from '../../functions/core/dates.ts';
 import { toJsonRow, type MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
 import type { GroupBy } from '../../functions/core/query/groupBy.ts';
+import type { DayRow } from '../../functions/core/dashboard/dashboardData.ts';
 import { renderDashboard } from '../../functions/core/dashboard/renderDashboard.ts';
 import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import { AppError, ensureErrorType } from '../../functions/errors.ts';
@@ -22,7 +23,7 @@ import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable, formatRejected } from './formatTable.ts';
-import { formatRunQuery, monthlyCsv } from './runSummary.ts';
+import { formatRunQuery, monthlyCsv, readRunDays } from './runSummary.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
@@ -152,7 +153,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const table = rows.length === 0 ? 'No monthly aggregates were produced.'
       : options.groupBy ? await formatRunQuery(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, options.groupBy) : formatMonthlyTable(rows);
     stdout.write(`${table}\n`);
-    const { jsonPath, htmlPath, csvPath } = await writeOutputs(options, rows, began);
+    const days = options.json || options.html ? await readRunDays(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, rows.length) : undefined;
+    const { jsonPath, htmlPath, csvPath } = await writeOutputs(options, rows, began, days);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
     if (jsonPath || csvPath) stdout.write('\n');
     if (jsonPath) stdout.write(`JSON:  ${shown(jsonPath)}\n`);
@@ -176,7 +178,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
 }
 
-async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date): Promise<{ jsonPath?: string; htmlPath?: string; csvPath?: string }> {
+async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date, days: DayRow[] | undefined): Promise<{ jsonPath?: string; htmlPath?: string; csvPath?: string }> {
   const jsonPath = options.json ? resolve(options.json) : undefined;
   const csvPath = options.csv ? resolve(options.csv) : undefined;
   if (csvPath) {
@@ -190,7 +192,7 @@ async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[
   }
   if (htmlPath) {
     await mkdir(dirname(htmlPath), { recursive: true });
-    await writeFile(htmlPath, renderDashboard(rows, { title: `Monthly temperatures · ${basename(options.cities)}`, generatedAt }));
+    await writeFile(htmlPath, renderDashboard(rows, { title: `Monthly temperatures · ${basename(options.cities)}`, generatedAt, ...(days ? { days } : {}) }));
   }
   return { ...(jsonPath ? { jsonPath } : {}), ...(htmlPath ? { htmlPath } : {}), ...(csvPath ? { csvPath } : {}) };
 }

@@ -1,11 +1,13 @@
 // What a pipeline run prints at its end besides the ledger: a query over the run's own cities and months (the
-// demo's compact summary is `year,month` across them), and the month rows as CSV for the file next to the JSON.
+// demo's compact summary is `year,month` across them), the month rows as CSV for the file next to the JSON, and
+// the days the dashboard file embeds.
 import type { TableClient } from '@azure/data-tables';
 import { createAggregateTable } from '../../functions/adapters/aggregateTable.ts';
 import { queryAggregates } from '../../functions/api/queryAggregates.ts';
 import { csvField } from '../../functions/core/query/columns.ts';
 import { formatGroupBy, type GroupBy } from '../../functions/core/query/groupBy.ts';
 import type { QueryRow } from '../../functions/core/query/queryRow.ts';
+import type { DayRow } from '../../functions/core/dashboard/dashboardData.ts';
 import type { MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
 import { formatQueryTable } from './formatTable.ts';
 
@@ -24,4 +26,18 @@ const MONTHLY_COLUMNS = ['city', 'year', 'month', 'min', 'max', 'mean', 'count',
 export function monthlyCsv(rows: readonly MonthlyRow[]): string {
   const lines = rows.map((row) => MONTHLY_COLUMNS.map((c) => csvField(row[c], c === 'city')).join(','));
   return `${[MONTHLY_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
+}
+
+/** Days are embedded in dashboard.html up to this many city-months (~100 KB of JSON per 100); beyond, it shows months. */
+export const MAX_EMBEDDED_CITY_MONTHS = 2_400;
+
+/** The run's days for the dashboard file, or undefined when there are too many to embed. */
+export async function readRunDays(table: TableClient, cityIds: ReadonlySet<string>, range: { fromMonth: string; toMonth: string }, cityMonths: number): Promise<DayRow[] | undefined> {
+  if (cityMonths > MAX_EMBEDDED_CITY_MONTHS) return undefined;
+  const days: DayRow[] = [];
+  const query = { groupBy: { city: true, time: 'day' } as const, from: range.fromMonth, to: range.toMonth, cityIds: [...cityIds] };
+  for await (const row of queryAggregates(createAggregateTable(table), query)) {
+    days.push({ cityId: row.cityId!, period: row.period, min: row.min, max: row.max, mean: row.mean, missingHours: row.missingHours });
+  }
+  return days;
 }

@@ -52,7 +52,12 @@ describe('runPipeline', () => {
     expect(result.apiCalls).toBe(4);
     expect(stdout).toMatch(/^city\s+year\s+month\s+min\s+max\s+mean$/m);
     expect(stdout).toContain(`${picked[0]!.city}`);
-    expect(readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8')).toContain('<svg');
+    // The chart file carries every city's months and, embedded, its days (a file cannot ask the API).
+    const page = readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="dashboard-data">([^<]*)<\/script>/.exec(page)![1]!) as { months: string[]; cities: unknown[]; days: Record<string, Record<string, unknown[]>> };
+    expect(data.months).toEqual(['2023-02', '2023-03']);
+    expect(data.cities).toHaveLength(4);
+    expect(Object.values(data.days).map((byMonth) => Object.values(byMonth).flat().length)).toEqual([14, 14, 14, 14]);
     expect(result.ledger).toMatchObject({ state: 'complete', balanced: true, cities: { accepted: 4, rejected: 0 }, cityDays: { requested: 4 * 14, aggregated: 4 * 14, deadLettered: 0 } });
     expect(stdout).toContain('city-days requested 56 = aggregated 56 + dead-lettered 0 + not fetched 0');
   });
