@@ -1,4 +1,4 @@
-// The dashboard's script, part 2: the comparison chart (one line per city, up to 5) and a month's days, with
+// The dashboard's script, part 3: the comparison chart (one line per city, up to 5) and a month's days, with
 // their CSV downloads. Runs in the same scope as part 1 (dashboardScript.ts); same rules: String.raw, no markup.
 export const DASHBOARD_CHARTS = String.raw`
 var dayCache = {};

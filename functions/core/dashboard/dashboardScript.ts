@@ -1,9 +1,11 @@
-// The dashboard's script, part 1: data, state kept in the URL's hash, the heatmap, CSV downloads. Plain ES2020 in
-// a string (the page is one self-contained file); it only ever puts data into the page with textContent and
-// setAttribute, never as markup. No backticks or template placeholders in here: it is a String.raw literal.
+// The dashboard's script, part 1: data and helpers, the heatmap, its legend and CSV downloads, and the wiring.
+// Plain ES2020 in strings (the page is one self-contained file); it only ever puts data into the page with
+// textContent and setAttribute, never as markup. No backticks or template placeholders in the parts: they are
+// String.raw literals, joined in one function scope.
 import { DASHBOARD_CHARTS } from './dashboardCharts.ts';
+import { DASHBOARD_STATE } from './dashboardState.ts';
 
-const STATE_AND_HEATMAP = String.raw`
+const HEATMAP = String.raw`
 'use strict';
 var DATA = JSON.parse(document.getElementById('dashboard-data').textContent);
 var SVGNS = 'http://www.w3.org/2000/svg';
@@ -51,66 +53,6 @@ function rgb(v) {
 }
 function colour(v) { var c = rgb(v); return 'rgb(' + c[0] + ',' + c[1] + ',' + c[2] + ')'; }
 function inkOn(v) { var c = rgb(v); return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] < 165 ? '#fff' : '#1f2328'; }
-
-function sortedCities() {
-  var list = DATA.cities.slice();
-  var byName = function (a, b) { return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); };
-  if (state.sort === 'name') return list.sort(byName);
-  // North to south; cities without a recorded place last.
-  return list.sort(function (a, b) {
-    if (a.lat === null || b.lat === null) return a.lat === null && b.lat === null ? byName(a, b) : a.lat === null ? 1 : -1;
-    return b.lat - a.lat || byName(a, b);
-  });
-}
-
-function defaultCompare() {
-  var list = sortedCities();
-  if (state.sort !== 'lat') { var keep = state.sort; state.sort = 'lat'; list = sortedCities(); state.sort = keep; }
-  if (list.length <= 3) return list.map(function (c) { return c.id; });
-  return [list[0].id, list[Math.floor(list.length / 2)].id, list[list.length - 1].id];
-}
-
-// The hash: metric=mean&sort=lat&compare=id,id&day=id/YYYY-MM, ids percent-encoded. Unknown values are ignored.
-function readHash() {
-  var next = { metric: 'mean', sort: 'lat', compare: null, day: null };
-  location.hash.slice(1).split('&').forEach(function (pair) {
-    var at = pair.indexOf('=');
-    if (at < 0) return;
-    var key = pair.slice(0, at), raw = pair.slice(at + 1);
-    var decode = function (s) { try { return decodeURIComponent(s); } catch (e) { return ''; } };
-    if (key === 'metric' && Object.prototype.hasOwnProperty.call(METRIC, raw)) next.metric = raw;
-    if (key === 'sort' && (raw === 'lat' || raw === 'name')) next.sort = raw;
-    if (key === 'compare') {
-      next.compare = [];
-      raw.split(',').map(decode).forEach(function (id) {
-        if (byId[id] && next.compare.indexOf(id) < 0 && next.compare.length < MAX_COMPARE) next.compare.push(id);
-      });
-    }
-    if (key === 'day') {
-      var slash = raw.lastIndexOf('/'), id = decode(raw.slice(0, slash)), month = raw.slice(slash + 1);
-      if (slash > 0 && byId[id] && DATA.months.indexOf(month) >= 0) next.day = { city: id, month: month };
-    }
-  });
-  state.metric = next.metric;
-  state.sort = next.sort;
-  state.compare = next.compare === null ? defaultCompare() : next.compare;
-  state.day = next.day;
-}
-function writeHash() {
-  var hash = '#metric=' + state.metric + '&sort=' + state.sort + '&compare=' + state.compare.map(encodeURIComponent).join(',') +
-    (state.day ? '&day=' + encodeURIComponent(state.day.city) + '/' + state.day.month : '');
-  if (location.hash !== hash) history.replaceState(null, '', hash);
-}
-
-function toggleCompare(id) {
-  var note = document.getElementById('compare-note');
-  note.textContent = '';
-  var at = state.compare.indexOf(id);
-  if (at >= 0) state.compare.splice(at, 1);
-  else if (state.compare.length >= MAX_COMPARE) note.textContent = 'At most ' + MAX_COMPARE + ' cities: remove one to add ' + byId[id].name + '.';
-  else state.compare.push(id);
-  render();
-}
 
 function renderHeatmap() {
   var box = document.getElementById('heatmap-box');
@@ -238,4 +180,4 @@ render();
 document.body.setAttribute('data-ready', 'true');
 `;
 
-export const DASHBOARD_SCRIPT = `(function () {\n${STATE_AND_HEATMAP}\n${DASHBOARD_CHARTS}\n${WIRING}\n})();\n`;
+export const DASHBOARD_SCRIPT = `(function () {\n${HEATMAP}\n${DASHBOARD_STATE}\n${DASHBOARD_CHARTS}\n${WIRING}\n})();\n`;
