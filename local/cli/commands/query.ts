@@ -57,7 +57,12 @@ function monthsBefore(month: string, count: number): string {
 
 function settingsOf(env: QueryRunOptions['env'], file: string): Record<string, string | undefined> {
   if (!existsSync(file)) return env;
-  const values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  let values: Record<string, string>;
+  try {
+    values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  } catch (error) {
+    throw new CLIError('E_CONFIG', `${file} is not readable JSON: ${ensureErrorType(error).message}`);
+  }
   return { ...values, ...env };
 }
 
@@ -140,7 +145,8 @@ export const command: Command = {
     `  --from MONTH      first month (default: ${MAX_QUERY_MONTHS - 1} months before --to)`,
     '  --to MONTH        last month (default: this month); at most 120 months in all',
     '  --bbox BOX        minLat,minLng,maxLat,maxLng; minLng > maxLng crosses the antimeridian',
-    '  --format FORMAT   table (min/max/mean in °C, where, missing hours), csv or json (every column, as the API)',
+    '  --format FORMAT   table (min/max/mean in °C, where, missing hours; held to align the columns), or csv or json',
+    '                    (every column, as the API, streamed: for large answers)',
     '  --settings FILE   local.settings.json to read STORAGE from when the environment has none',
   ].join('\n'),
   run: (argv) => runQuery({ argv, env: process.env, stdout: process.stdout, stderr: process.stderr }),

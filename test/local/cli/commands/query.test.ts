@@ -1,5 +1,8 @@
 // `npm run query` against an Azurite of its own (the app's fixed table names), in process and as a real process.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
@@ -107,6 +110,13 @@ describe('runQuery', () => {
     [['--bogus'], 'E_USAGE', /Unknown option/],
   ])('refuses %j with %s', async (argv, code, message) => {
     await expect(query(argv)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('names a local.settings.json that is not JSON', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'query-')), 'local.settings.json');
+    writeFileSync(file, '{ not json');
+    const stdout = capture();
+    await expect(runQuery({ argv: ['--settings', file], env: {}, stdout, stderr: capture() })).rejects.toMatchObject({ code: 'E_CONFIG', message: expect.stringContaining(file) });
   });
 
   it('says how to configure storage when nothing names it', async () => {
