@@ -11,6 +11,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   seed: async () => (await import('./stages/seed.ts')).seedBench,
   scale: async () => (await import('./stages/scale.ts')).scaleBench,
   fetch: async () => (await import('./stages/fetch.ts')).fetchBench,
+  query: async () => (await import('./stages/query.ts')).queryBench,
 };
 
 async function main(): Promise<void> {

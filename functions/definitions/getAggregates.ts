@@ -1,4 +1,5 @@
-// GET /api/aggregates (function key): month, year or whole-range aggregates of one city, streamed as JSON or CSV.
+// GET /api/aggregates (function key): ad-hoc queries over one, some or every city (groupBy city, year, month, day),
+// streamed as JSON or CSV.
 import { createAggregateTable } from '../adapters/aggregateTable.ts';
 import { createGetAggregatesHandler } from '../api/getAggregates.ts';
 import type { HttpFunction } from '../app/definition.ts';

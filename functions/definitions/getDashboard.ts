@@ -1,4 +1,4 @@
-// GET /api/dashboard (function key): the monthly min/mean/max chart with a city picker, from the aggregates table.
+// GET /api/dashboard (function key): the heatmap, comparison and day view page, from the aggregates table.
 import { createAggregateTable } from '../adapters/aggregateTable.ts';
 import { createGetDashboardHandler } from '../api/dashboard.ts';
 import type { HttpFunction } from '../app/definition.ts';

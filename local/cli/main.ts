@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { description: string; load: () => Promise<Comman
   pipeline: { description: 'Run a city file through the whole pipeline on this machine', load: async () => (await import('./commands/pipeline.ts')).command },
   demo: { description: 'The seed\'s 50 cities, 2023-01-01..2023-08-30, recorded data, no network', load: async () => (await import('./commands/demo.ts')).command },
   host: { description: 'Run the function app in the local host against the settings (like func start)', load: async () => (await import('./commands/host.ts')).command },
+  query: { description: 'Ad-hoc queries over the stored aggregates (groupBy city, year, month, day; across cities)', load: async () => (await import('./commands/query.ts')).command },
 };
 
 function usage(): string {

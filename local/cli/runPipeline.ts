@@ -11,6 +11,8 @@ import type { FunctionDefinition } from '../../functions/app/definition.ts';
 import { readCityFile } from '../../functions/core/city/readCityFile.ts';
 import { isValidDate } from '../../functions/core/dates.ts';
 import { toJsonRow, type MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
+import type { GroupBy } from '../../functions/core/query/groupBy.ts';
+import type { DayRow } from '../../functions/core/dashboard/dashboardData.ts';
 import { renderDashboard } from '../../functions/core/dashboard/renderDashboard.ts';
 import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import { AppError, ensureErrorType } from '../../functions/errors.ts';
@@ -21,6 +23,7 @@ import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable, formatRejected } from './formatTable.ts';
+import { formatRunQuery, monthlyCsv, readRunDays } from './runSummary.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
@@ -32,6 +35,10 @@ export interface PipelineOptions {
   end: string;
   json?: string;
   html?: string;
+  /** The month rows as CSV (the same columns as the JSON). */
+  csv?: string;
+  /** Print this query over the run's cities and months at the end, instead of every city-month. */
+  groupBy?: GroupBy;
   offline?: boolean;
   verbose?: boolean;
   /** Settings (process.env by default): STORAGE / EVENTHUB set means "use those, start nothing". */
@@ -51,6 +58,7 @@ export interface PipelineResult {
   rejections: RejectionSummary;
   jsonPath: string | undefined;
   htmlPath: string | undefined;
+  csvPath: string | undefined;
   seconds: number;
   stats: LocalHostStats;
   apiCalls: number;
@@ -142,10 +150,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
     if (rejections.total > 0) stdout.write(`${formatRejected(fileName, rejections.rejected, rejections.total)}\n\n`);
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
-    stdout.write(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
-    const { jsonPath, htmlPath } = await writeOutputs(options, rows, began);
+    const table = rows.length === 0 ? 'No monthly aggregates were produced.'
+      : options.groupBy ? await formatRunQuery(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, options.groupBy) : formatMonthlyTable(rows);
+    stdout.write(`${table}\n`);
+    const days = options.json || options.html ? await readRunDays(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, rows.length) : undefined;
+    const { jsonPath, htmlPath, csvPath } = await writeOutputs(options, rows, began, days);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
-    if (jsonPath) stdout.write(`\nJSON:  ${shown(jsonPath)}\n`);
+    if (jsonPath || csvPath) stdout.write('\n');
+    if (jsonPath) stdout.write(`JSON:  ${shown(jsonPath)}\n`);
+    if (csvPath) stdout.write(`CSV:   ${shown(csvPath)}\n`);
     if (htmlPath) stdout.write(`Chart: ${shown(htmlPath)}\n`);
     const ledger = await readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''));
     stdout.write(`\n${formatRunLedger(ledger)}\n`);
@@ -155,7 +168,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const deadLetters = await deadLettersSince(blobs, began);
     if (deadLetters.length > 0) throw new CLIError('E_DEADLETTER', `${deadLetters.length} event(s) could not be aggregated:\n  ${deadLetters.join('\n  ')}`);
     assertBalanced(ledger);
-    return { rows, rejections, jsonPath, htmlPath, seconds, stats: running.stats(), apiCalls: final.apiCalls, ledger };
+    return { rows, rejections, jsonPath, htmlPath, csvPath, seconds, stats: running.stats(), apiCalls: final.apiCalls, ledger };
   } catch (error) {
     if (error instanceof AppError && error.code === 'E_CONFIG') throw new CLIError('E_CONFIG', error.message, { cause: error });
     throw error;
@@ -165,8 +178,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
 }
 
-async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date): Promise<{ jsonPath?: string; htmlPath?: string }> {
+async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date, days: DayRow[] | undefined): Promise<{ jsonPath?: string; htmlPath?: string; csvPath?: string }> {
   const jsonPath = options.json ? resolve(options.json) : undefined;
+  const csvPath = options.csv ? resolve(options.csv) : undefined;
+  if (csvPath) {
+    await mkdir(dirname(csvPath), { recursive: true });
+    await writeFile(csvPath, monthlyCsv(rows));
+  }
   const htmlPath = options.html ? resolve(options.html) : jsonPath ? join(dirname(jsonPath), 'dashboard.html') : undefined;
   if (jsonPath) {
     await mkdir(dirname(jsonPath), { recursive: true });
@@ -174,7 +192,7 @@ async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[
   }
   if (htmlPath) {
     await mkdir(dirname(htmlPath), { recursive: true });
-    await writeFile(htmlPath, renderDashboard(rows, { title: `Monthly temperatures · ${basename(options.cities)}`, generatedAt }));
+    await writeFile(htmlPath, renderDashboard(rows, { title: `Monthly temperatures · ${basename(options.cities)}`, generatedAt, ...(days ? { days } : {}) }));
   }
-  return { ...(jsonPath ? { jsonPath } : {}), ...(htmlPath ? { htmlPath } : {}) };
+  return { ...(jsonPath ? { jsonPath } : {}), ...(htmlPath ? { htmlPath } : {}), ...(csvPath ? { csvPath } : {}) };
 }

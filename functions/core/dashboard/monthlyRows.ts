@@ -10,6 +10,9 @@ export interface MonthlyRow {
   mean: number | null;
   count: number;
   missingHours: number;
+  /** The place the month was computed for (the dashboard sorts by latitude); absent in older entities. */
+  lat?: number;
+  lng?: number;
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -29,6 +32,8 @@ export function monthlyRowFromEntity(entity: Record<string, unknown>): MonthlyRo
     mean: num(entity.mean),
     count: num(entity.count) ?? 0,
     missingHours: num(entity.missingHours) ?? 0,
+    ...(num(entity.lat) === null ? {} : { lat: num(entity.lat)! }),
+    ...(num(entity.lng) === null ? {} : { lng: num(entity.lng)! }),
   };
 }
 

@@ -1,7 +1,19 @@
 import type { Command } from '../main.ts';
+import { parseGroupBy } from '../../../functions/core/query/groupBy.ts';
+import { ValidationError } from '../../../functions/errors.ts';
 import { CLIError } from '../errors.ts';
 import { runPipeline } from '../runPipeline.ts';
 import { parse } from './parse.ts';
+
+/** `--group-by` read by the API's own parser; its error names the option. */
+export function groupByOption(raw: string) {
+  try {
+    return parseGroupBy(raw);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new CLIError('E_USAGE', `--group-by: ${error.message}`);
+    throw error;
+  }
+}
 
 export const command: Command = {
   description: [
@@ -18,6 +30,9 @@ export const command: Command = {
     '  --end DATE        last day (UTC) for lines that name no range',
     '  --json OUT        write the monthly aggregates as JSON (and dashboard.html next to it)',
     '  --html OUT        write the chart here instead',
+    '  --csv OUT         write the monthly aggregates as CSV (the JSON\'s columns)',
+    '  --group-by DIMS   end with this query over the run\'s cities instead of every city-month: a comma list',
+    '                    of city, year, month, day (e.g. year,month: per month the min of minima and max of maxima)',
     '  --offline         serve the weather API from the bundled recorded data (no network)',
     '  --timeout SECS    give up when the app is not idle after this long (default 900)',
     '  --verbose         print every function log line',
@@ -29,6 +44,8 @@ export const command: Command = {
       end: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      csv: { type: 'string' },
+      'group-by': { type: 'string' },
       offline: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       timeout: { type: 'string' },
@@ -44,6 +61,8 @@ export const command: Command = {
       end: args.end!,
       ...(args.json ? { json: args.json } : {}),
       ...(args.html ? { html: args.html } : {}),
+      ...(args.csv ? { csv: args.csv } : {}),
+      ...(args['group-by'] === undefined ? {} : { groupBy: groupByOption(args['group-by']) }),
       offline: args.offline ?? false,
       verbose: args.verbose ?? false,
       timeoutMs: timeout * 1000,

@@ -35,6 +35,9 @@ describe('main', () => {
     [['pipeline', '--bogus'], 2],
     [['teleport'], 2],
     [['--help'], 0],
+    [['query', '--help'], 0],
+    [['demo', '--group-by', 'week'], 2],
+    [['query', '--group-by', 'city,city'], 2],
     [[], 1],
   ])('returns exit code for %j → %i', async (argv, code) => {
     expect(await main(argv)).toBe(code);

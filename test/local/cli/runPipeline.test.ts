@@ -52,7 +52,12 @@ describe('runPipeline', () => {
     expect(result.apiCalls).toBe(4);
     expect(stdout).toMatch(/^city\s+year\s+month\s+min\s+max\s+mean$/m);
     expect(stdout).toContain(`${picked[0]!.city}`);
-    expect(readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8')).toContain('<svg');
+    // The chart file carries every city's months and, embedded, its days (a file cannot ask the API).
+    const page = readFileSync(join(dir, 'out', 'dashboard.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="dashboard-data">([^<]*)<\/script>/.exec(page)![1]!) as { months: string[]; cities: unknown[]; days: Record<string, Record<string, unknown[]>> };
+    expect(data.months).toEqual(['2023-02', '2023-03']);
+    expect(data.cities).toHaveLength(4);
+    expect(Object.values(data.days).map((byMonth) => Object.values(byMonth).flat().length)).toEqual([14, 14, 14, 14]);
     expect(result.ledger).toMatchObject({ state: 'complete', balanced: true, cities: { accepted: 4, rejected: 0 }, cityDays: { requested: 4 * 14, aggregated: 4 * 14, deadLettered: 0 } });
     expect(stdout).toContain('city-days requested 56 = aggregated 56 + dead-lettered 0 + not fetched 0');
   });
@@ -69,6 +74,29 @@ describe('runPipeline', () => {
     expect(result.rows.map((r) => r.count)).toEqual([22 * 24, 14 * 24]);
     // Two jobs ask for 27 + 21 city-days; 36 distinct days are aggregated and every requested day is among them.
     expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 48, aggregated: 48, unaccounted: 0 } });
+  });
+
+  it('ends with the --group-by query over the run\'s cities, and writes the month rows as CSV too', async () => {
+    const picked = [seedCities[2]!, seedCities[30]!];
+    const csv = join(dir, 'out2', 'aggregates.csv');
+    const { result, stdout } = await run('grouped.jsonl', picked.map((c) => JSON.stringify(c)), { csv, groupBy: { city: false, time: 'month' } });
+    const reference = picked.flatMap((c) => referenceRows(c, [['2023-02-20', '2023-03-05']]));
+    const lines = stdout.split('\n');
+    expect(lines).toContain("groupBy year,month over this run's 2 cities, 2023-02..2023-03 (°C):");
+    for (const month of [2, 3]) {
+      const rows = reference.filter((r) => r.month === month);
+      const coldest = rows.reduce((a, b) => (b.min < a.min ? b : a));
+      const warmest = rows.reduce((a, b) => (b.max > a.max ? b : a));
+      const line = lines.find((l) => l.startsWith(`| 2023 |    0${month} |`));
+      expect(line?.split('|').map((c) => c.trim()).slice(3, 7)).toEqual([coldest.min.toFixed(2), coldest.city, warmest.max.toFixed(2), warmest.city]);
+    }
+    expect(stdout).toContain('2 rows in set');
+    expect(stdout).not.toMatch(/^city\s+year\s+month/m);
+    expect(stdout).toContain(`CSV:   ${csv}`);
+    const csvLines = readFileSync(csv, 'utf8').split('\r\n');
+    expect(csvLines[0]).toBe('city,year,month,min,max,mean,count,missingHours');
+    expect(csvLines).toHaveLength(result.rows.length + 2);
+    expect(csvLines[1]).toBe(`"${result.rows[0]!.city}",${result.rows[0]!.year},${result.rows[0]!.month},${result.rows[0]!.min},${result.rows[0]!.max},${result.rows[0]!.mean},${result.rows[0]!.count},0`);
   });
 
   it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {
