@@ -45,7 +45,7 @@ export function createRunLedger(client: TableClient): RunLedger {
         if (row.rowKey === 'file') {
           file = {
             file: str(row.file), citiesAccepted: num(row.citiesAccepted), citiesRejected: num(row.citiesRejected),
-            jobs: num(row.jobs), cityDaysRequested: num(row.cityDaysRequested),
+            duplicateLines: num(row.duplicateLines), jobs: num(row.jobs), cityDaysRequested: num(row.cityDaysRequested),
           };
         } else if (str(row.rowKey).startsWith('job|')) {
           const status = STATUSES.includes(row.status as JobStatus) ? (row.status as JobStatus) : 'failed';

@@ -20,7 +20,8 @@ import { IdleTimeoutError } from '../host/idleMonitor.ts';
 import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
-import { formatMonthlyTable, formatRejected } from './formatTable.ts';
+import { formatMonthlyTable } from './formatTable.ts';
+import { formatLineReport } from './lineReport.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
@@ -140,7 +141,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
     const blobs = running.app.clients.blobService();
     const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
-    if (rejections.total > 0) stdout.write(`${formatRejected(fileName, rejections.rejected, rejections.total)}\n\n`);
+    const lineReport = formatLineReport(fileName, rejections);
+    if (lineReport) stdout.write(`${lineReport}\n\n`);
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
     stdout.write(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
     const { jsonPath, htmlPath } = await writeOutputs(options, rows, began);

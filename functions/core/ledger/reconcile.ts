@@ -4,8 +4,11 @@ import { eachDay } from '../dates.ts';
 
 export interface FileRecord {
   file: string;
+  /** Distinct cities. */
   citiesAccepted: number;
   citiesRejected: number;
+  /** Lines that repeated a city of an earlier line (merged into it, not errors). */
+  duplicateLines?: number;
   jobs: number;
   cityDaysRequested: number;
 }
@@ -29,7 +32,7 @@ export interface RunReport {
   file?: string;
   state: 'complete' | 'running';
   balanced: boolean;
-  cities: { accepted: number; rejected: number };
+  cities: { accepted: number; rejected: number; duplicateLines: number };
   jobs: { planned: number; done: number; rejected: number; failed: number; pending: number };
   cityDays: {
     requested: number;
@@ -101,7 +104,7 @@ export function reconcile(input: ReconcileInput): RunReport {
     ...(input.file ? { file: input.file.file } : {}),
     state,
     balanced,
-    cities: { accepted: input.file?.citiesAccepted ?? 0, rejected: input.file?.citiesRejected ?? 0 },
+    cities: { accepted: input.file?.citiesAccepted ?? 0, rejected: input.file?.citiesRejected ?? 0, duplicateLines: input.file?.duplicateLines ?? 0 },
     jobs,
     cityDays: days,
     problems,

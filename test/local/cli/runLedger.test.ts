@@ -4,7 +4,7 @@ import { assertBalanced, formatRunLedger } from '../../../local/cli/runLedger.ts
 
 const balanced: RunReport = {
   runId: 'file-0123456789abcdef01234567', file: 'us.jsonl', state: 'complete', balanced: true,
-  cities: { accepted: 50, rejected: 2 }, jobs: { planned: 50, done: 50, rejected: 0, failed: 0, pending: 0 },
+  cities: { accepted: 50, rejected: 2, duplicateLines: 0 }, jobs: { planned: 50, done: 50, rejected: 0, failed: 0, pending: 0 },
   cityDays: { requested: 12_100, fetched: 12_100, missing: 0, published: 12_100, aggregated: 12_100, deadLettered: 0, notFetched: 0, unaccounted: 0 },
   problems: [],
 };

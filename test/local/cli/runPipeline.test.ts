@@ -57,18 +57,30 @@ describe('runPipeline', () => {
     expect(stdout).toContain('city-days requested 56 = aggregated 56 + dead-lettered 0 + not fetched 0');
   });
 
-  it('fetches the overlap of two ranges of one city again but counts each day once', async () => {
+  it('merges overlapping ranges of one city: each day is fetched once and counted once', async () => {
     const city = seedCities[3]!;
     const lines = [
       JSON.stringify({ ...city, start: '2023-01-10', end: '2023-02-05' }),
       JSON.stringify({ ...city, start: '2023-01-25', end: '2023-02-14' }),
     ];
-    const { result } = await run('overlap.jsonl', lines);
-    expect(result.apiCalls).toBe(2);
-    expectRowsEqual(result.rows, referenceRows(city, [['2023-01-10', '2023-02-05'], ['2023-01-25', '2023-02-14']]));
+    const { result, stdout } = await run('overlap.jsonl', lines);
+    expect(result.apiCalls).toBe(1);
+    expectRowsEqual(result.rows, referenceRows(city, [['2023-01-10', '2023-02-14']]));
     expect(result.rows.map((r) => r.count)).toEqual([22 * 24, 14 * 24]);
-    // Two jobs ask for 27 + 21 city-days; 36 distinct days are aggregated and every requested day is among them.
-    expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 48, aggregated: 48, unaccounted: 0 } });
+    expect(result.ledger).toMatchObject({ balanced: true, cities: { accepted: 1, duplicateLines: 1 }, cityDays: { requested: 36, aggregated: 36, unaccounted: 0 } });
+    expect(stdout).toMatch(/1 notice for overlap\.jsonl:\n {2}line 2: city id "[^"]+" is already on line 1: 2023-01-25\.\.2023-02-14 merged with its range \(9 more days; each day fetched once\)/);
+  });
+
+  it('takes a file whose last line repeats its first: balanced, distinct cities counted, the repeat named as a notice', async () => {
+    const picked = [seedCities[0]!, seedCities[1]!, seedCities[2]!];
+    const lines = [...picked.map((c) => JSON.stringify(c)), JSON.stringify(picked[0])];
+    const { result, stdout } = await run('repeat.jsonl', lines, { start: '2023-03-01', end: '2023-03-04' });
+    expect(result.apiCalls).toBe(3);
+    expect(result.rejections.total).toBe(0);
+    expect(result.ledger).toMatchObject({ state: 'complete', balanced: true, cities: { accepted: 3, rejected: 0, duplicateLines: 1 }, jobs: { planned: 3, done: 3, pending: 0 }, cityDays: { requested: 12, aggregated: 12 } });
+    expect(stdout).toContain('Run ');
+    expect(stdout).toMatch(/3 cities accepted \(1 repeated line merged\), 0 lines rejected, 3 jobs/);
+    expect(stdout).toMatch(/1 notice for repeat\.jsonl:\n {2}line 4: city id "peabody-ma-usa" is already on line 1/);
   });
 
   it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {
