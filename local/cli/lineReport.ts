@@ -1,7 +1,7 @@
 // The per-line part of a run's report as the CLI prints it: rejected lines (errors) and notices (a city repeated),
 // each by line number. Reasons can quote the input, so everything passes through `printable`.
 import { formatRejected } from './formatTable.ts';
-import { printable } from './printable.ts';
+import { printable } from '../printable.ts';
 import type { RejectionSummary } from './runResults.ts';
 
 export function formatLineReport(file: string, summary: RejectionSummary): string | undefined {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // weather-pipeline: one screen of entry point. Subcommands load lazily, so `--help` starts instantly.
 import { CLIError } from './errors.ts';
+import { printableLines } from '../printable.ts';
 
 export interface Command {
   description: string;
@@ -44,11 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof CLIError) {
-      console.error(`error ${error.code}: ${error.message}`);
+      console.error(`error ${error.code}: ${printableLines(error.message)}`);
       if (error.code === 'E_USAGE') console.error(`\n${command ? command.usage : usage()}`);
       return 2;
     }
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    console.error(printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return 1;
   }
 }

@@ -22,6 +22,7 @@ import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable } from './formatTable.ts';
 import { formatLineReport } from './lineReport.ts';
+import { printableLines } from '../printable.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
@@ -95,7 +96,9 @@ async function scanLocalFile(options: PipelineOptions): Promise<LocalFile> {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const say = (text: string) => stderr.write(`${text}\n`);
+  // Every line printed passes through printableLines: city names, reasons and paths come from input.
+  const say = (text: string) => stderr.write(`${printableLines(text)}\n`);
+  const out = (text: string) => stdout.write(printableLines(text));
   await checkOptions(options);
   const local = await scanLocalFile(options);
   const began = new Date();
@@ -142,15 +145,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const blobs = running.app.clients.blobService();
     const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
     const lineReport = formatLineReport(fileName, rejections);
-    if (lineReport) stdout.write(`${lineReport}\n\n`);
+    if (lineReport) out(`${lineReport}\n\n`);
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
-    stdout.write(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
+    out(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
     const { jsonPath, htmlPath } = await writeOutputs(options, rows, began);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
-    if (jsonPath) stdout.write(`\nJSON:  ${shown(jsonPath)}\n`);
-    if (htmlPath) stdout.write(`Chart: ${shown(htmlPath)}\n`);
+    if (jsonPath) out(`\nJSON:  ${shown(jsonPath)}\n`);
+    if (htmlPath) out(`Chart: ${shown(htmlPath)}\n`);
     const ledger = await readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''));
-    stdout.write(`\n${formatRunLedger(ledger)}\n`);
+    out(`\n${formatRunLedger(ledger)}\n`);
 
     const failures = await poisonedSince(running.app.clients.queueService(), began);
     if (failures.length > 0) throw new CLIError('E_POISON', `${failures.length} message(s) failed 5 times and are in a poison queue:\n  ${failures.join('\n  ')}`);

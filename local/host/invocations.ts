@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import functions from '@azure/functions';
 import type { InvocationContext, LogLevel } from '@azure/functions';
 import { ensureErrorType } from '../../functions/errors.ts';
+import { printableLines } from '../printable.ts';
 
 const { InvocationContext: Context } = functions;
 
@@ -17,8 +18,9 @@ export interface FunctionStats {
 /** Prints warnings and errors; everything else only when verbose. */
 export function consoleSink(verbose: boolean): LogSink {
   return (level, line) => {
-    if (level === 'error' || level === 'critical' || level === 'warning') console.error(line);
-    else if (verbose) console.log(line);
+    // Function logs can quote input (a city name, a reason): a terminal must not act on control characters in it.
+    if (level === 'error' || level === 'critical' || level === 'warning') console.error(printableLines(line));
+    else if (verbose) console.log(printableLines(line));
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../local/cli/main.ts';
 import { seedCities } from './recordedReference.ts';
 
@@ -38,6 +38,20 @@ describe('main', () => {
     [[], 1],
   ])('returns exit code for %j → %i', async (argv, code) => {
     expect(await main(argv)).toBe(code);
+  });
+
+  it('prints an error that quotes input with its control characters escaped', async () => {
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+    try {
+      expect(await main(['pipeline', '--cities', '/nope\u001b]0;owned\u0007.jsonl', '--start', '2023-01-01', '--end', '2023-01-02'])).toBe(2);
+      expect(await main(['pipeline', '--\u001b[2Jx'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed.join('\n')).toContain('City file "/nope\\x1b]0;owned\\x07.jsonl" does not exist');
+    // eslint-disable-next-line no-control-regex -- none may reach the terminal
+    expect(printed.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('runs as the `weather-pipeline` bin under the Node on PATH, handing over to Node 22 when that one is older', async () => {

@@ -94,6 +94,23 @@ describe('runPipeline', () => {
     expectRowsEqual(result.rows, referenceRows(good, [['2023-03-01', '2023-03-03']]));
   });
 
+  it('prints input that carries terminal escapes (OSC title, clear screen, bidi override) as visible escapes', async () => {
+    const good = seedCities[6]!;
+    const lines = [
+      JSON.stringify(good),
+      '\u001b]0;pwned\u0007 not json',
+      '{"city": "\u001b[2J", "lat": 1, "lng": 1}',
+      JSON.stringify({ city: 'Evil\u202eassa', lat: 0, lng: 'x\u001b[31m' }),
+    ];
+    const { result, stdout, stderr } = await run('esc.jsonl', lines, { start: '2023-03-01', end: '2023-03-01' });
+    expect(result.rejections.total).toBe(3);
+    // eslint-disable-next-line no-control-regex -- asserting that none reach the terminal
+    const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+    expect(stdout).not.toMatch(unsafe);
+    expect(stderr).not.toMatch(unsafe);
+    expect(stdout).toContain('line 2: not valid JSON: Unexpected token \'\\x1b\', "\\x1b]0;pwned\\x07 not json" is not valid JSON');
+  });
+
   it.each([
     [{ cities: '/nonexistent/cities.jsonl' }, 'E_FILE', /does not exist/],
     [{ start: '2023-02-30' }, 'E_USAGE', /--start must be a date/],
