@@ -52,6 +52,7 @@ export function createRunLedger(client: TableClient): RunLedger {
           jobs.push({
             cityId: str(row.cityId), start: str(row.start), end: str(row.end), status,
             fetchedDays: num(row.fetchedDays), missingDays: num(row.missingDays), publishedEvents: num(row.publishedEvents),
+            ...(num(row.syntheticDays) > 0 ? { syntheticDays: num(row.syntheticDays) } : {}),
             ...(str(row.reason) ? { reason: str(row.reason) } : {}),
           });
         }

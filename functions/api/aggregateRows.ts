@@ -6,12 +6,13 @@ export interface PeriodRow extends Totals {
   period: string;
 }
 
-const COLUMNS = ['period', 'min', 'max', 'mean', 'count', 'missingHours', 'days', 'minAt', 'maxAt'] as const;
+const COLUMNS = ['period', 'min', 'max', 'mean', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'synthetic'] as const;
 
 export function csvHeader(): string {
   return `${COLUMNS.join(',')}\r\n`;
 }
 
 export function csvLine(row: PeriodRow): string {
-  return `${COLUMNS.map((c) => (row[c] === null ? '' : String(row[c]))).join(',')}\r\n`;
+  // `synthetic` is `true` for figures made from a stand-in's made-up data, empty for weather.
+  return `${COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]))).join(',')}\r\n`;
 }

@@ -74,7 +74,7 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
   const ids = `run=${job.runId} city=${job.cityId} ${job.start}..${job.end}`;
 
   const events: CityDayEvent[] = [];
-  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0 };
+  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 };
   let weight = 0;
   let calls = 0;
   try {

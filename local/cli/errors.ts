@@ -2,6 +2,7 @@
 export type CLIErrorCode =
   | 'E_USAGE' // unknown command or option, missing or malformed argument
   | 'E_FILE' // the city file is missing or unreadable
+  | 'E_OFFLINE' // --offline, but the city file asks for places or dates the recording does not have
   | 'E_CONFIG' // settings (environment) are invalid
   | 'E_START' // an emulator or the local host could not start
   | 'E_TIMEOUT' // the app did not become idle in time

@@ -32,7 +32,7 @@ export function formatRunLedger(report: RunReport): string {
       `, ${n(report.cities.rejected)} lines rejected, ${n(report.jobs.planned)} jobs`,
     `  city-days requested ${n(d.requested)} = aggregated ${n(d.aggregated)} + dead-lettered ${n(d.deadLettered)} + not fetched ${n(d.notFetched)}` +
       (d.unaccounted > 0 ? ` + UNACCOUNTED ${n(d.unaccounted)}` : ''),
-    `  fetched ${n(d.fetched)} (${n(d.missing)} with no reading), published ${n(d.published)} · ${report.balanced ? 'balanced' : 'NOT BALANCED'}`,
+    `  fetched ${n(d.fetched)} (${n(d.missing)} with no reading${d.synthetic > 0 ? `, ${n(d.synthetic)} SYNTHETIC: made up by the stand-in, not weather` : ''}), published ${n(d.published)} · ${report.balanced ? 'balanced' : 'NOT BALANCED'}`,
   ].join('\n');
 }
 

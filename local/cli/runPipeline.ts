@@ -17,12 +17,14 @@ import { AppError, ensureErrorType } from '../../functions/errors.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
 import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
+import { loadRecordedCells } from '../openmeteo/recordedCells.ts';
 import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable } from './formatTable.ts';
 import { formatLineReport } from './lineReport.ts';
 import { printableLines } from '../printable.ts';
+import { assertRecordingCovers } from './offlineCoverage.ts';
 import { startProgress } from './progress.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
@@ -35,6 +37,8 @@ export interface PipelineOptions {
   json?: string;
   html?: string;
   offline?: boolean;
+  /** With offline: make data up where the recording has none, marked synthetic in every output. */
+  synthetic?: boolean;
   verbose?: boolean;
   /** Settings (process.env by default): STORAGE / EVENTHUB set means "use those, start nothing". */
   env?: Settings;
@@ -101,8 +105,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const out = (text: string) => stdout.write(printableLines(text));
   await checkOptions(options);
   const local = await scanLocalFile(options);
+  const recorded = options.offline ? loadRecordedCells() : undefined;
+  if (recorded && !options.synthetic) await assertRecordingCovers(options.cities, options, recorded);
   const began = new Date();
-  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false });
+  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false, synthetic: options.synthetic ?? false, ...(recorded ? { recorded } : {}) });
   if (environment.started.length > 0) say(`Started ${environment.started.join(', ')}`);
   let host: ReturnType<typeof createLocalHost> | undefined;
   try {
@@ -147,7 +153,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const lineReport = formatLineReport(fileName, rejections);
     if (lineReport) out(`${lineReport}\n\n`);
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
-    out(rows.length > 0 ? `${formatMonthlyTable(rows)}\n` : 'No monthly aggregates were produced.\n');
+    out(rows.length > 0 ? `${formatMonthlyTable(rows.map(markSynthetic))}\n` : 'No monthly aggregates were produced.\n');
+    if (rows.some((r) => r.synthetic)) out(`${SYNTHETIC_MARK}: made up by the Open-Meteo stand-in (--synthetic), not weather\n`);
     const { jsonPath, htmlPath } = await writeOutputs(options, rows, began);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
     if (jsonPath) out(`\nJSON:  ${shown(jsonPath)}\n`);
@@ -168,6 +175,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await host?.stop().catch(() => undefined);
     await environment.close();
   }
+}
+
+const SYNTHETIC_MARK = '[SYNTHETIC]';
+
+function markSynthetic(row: MonthlyRow): MonthlyRow {
+  return row.synthetic ? { ...row, city: `${row.city} ${SYNTHETIC_MARK}` } : row;
 }
 
 async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date): Promise<{ jsonPath?: string; htmlPath?: string }> {

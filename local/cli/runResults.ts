@@ -40,7 +40,7 @@ export async function readRejections(blobs: BlobServiceClient, fileName: string,
 export async function readMonthlyRows(table: TableClient, cityIds: ReadonlySet<string>, fromMonth: string, toMonth: string): Promise<MonthlyRow[]> {
   const rows: MonthlyRow[] = [];
   const aggregates = createAggregateTable(table);
-  const select = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'count', 'missingHours'];
+  const select = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'];
   for (const cityId of cityIds) {
     for await (const entity of aggregates.listMonthEntities({ cityId, from: fromMonth, to: toMonth, select })) {
       const row = monthlyRowFromEntity(entity);

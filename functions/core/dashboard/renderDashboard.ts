@@ -60,6 +60,7 @@ svg.chart{width:100%;height:auto;display:block}
 .legend{display:flex;gap:18px;font-size:.9rem;color:#59636e;margin-top:10px}
 .legend i{display:inline-block;width:18px;height:3px;vertical-align:middle;margin-right:6px;border-radius:2px}
 footer{margin-top:18px;font-size:.8rem;color:#59636e}
+.synthetic{border:2px solid #c92a2a;background:#fff5f5;color:#c92a2a;padding:8px 12px;border-radius:6px;font-weight:600}
 footer a{color:inherit}
 `;
 
@@ -75,15 +76,20 @@ export function renderDashboard(rows: readonly MonthlyRow[], options: DashboardO
   const title = escapeHtml(options.title ?? 'Monthly temperatures');
   const series = groupByCity(rows);
   const generated = options.generatedAt ? ` · generated ${escapeHtml(options.generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC` : '';
+  // Made-up temperatures must never pass for weather: a banner, the picker and the caption say which cities.
+  const isSynthetic = (s: CitySeries) => s.rows.some((r) => r.synthetic);
+  const synthetic = series.filter(isSynthetic);
+  const banner = synthetic.length === 0 ? '' :
+    `<p class="synthetic" role="alert">Synthetic data: ${synthetic.length} of ${series.length} ${series.length === 1 ? 'city has' : 'cities have'} temperatures made up by the Open-Meteo stand-in, not weather (marked "synthetic").</p>\n`;
   const body = series.length === 0
     ? '<p>No monthly aggregates yet: run a city file through the pipeline first.</p>'
     : [
         `<p class="sub">Monthly minimum, mean and maximum of hourly 2 m air temperature (UTC months), ${series.length} ${series.length === 1 ? 'city' : 'cities'}${generated}</p>`,
         '<label for="city">City</label><select id="city">',
-        ...series.map((s, i) => `<option value="s${i}">${escapeHtml(s.city)}</option>`),
+        ...series.map((s, i) => `<option value="s${i}">${escapeHtml(s.city)}${isSynthetic(s) ? ' (synthetic)' : ''}</option>`),
         '</select>',
         ...series.map((s, i) =>
-          `<figure data-series="s${i}"${i === 0 ? '' : ' hidden'}>\n${renderCityChart(s.rows, `chart-s${i}`)}\n<figcaption>${escapeHtml(extremes(s.rows))}</figcaption></figure>`),
+          `<figure data-series="s${i}"${i === 0 ? '' : ' hidden'}>\n${renderCityChart(s.rows, `chart-s${i}`)}\n<figcaption>${isSynthetic(s) ? 'SYNTHETIC, not weather · ' : ''}${escapeHtml(extremes(s.rows))}</figcaption></figure>`),
         '<div class="legend"><span><i style="background:#d9480f"></i>max</span><span><i style="background:#343a40"></i>mean</span>' +
           '<span><i style="background:#1971c2"></i>min</span><span><i style="background:#f59f0033;height:10px"></i>min–max range</span></div>',
         `<script>${SCRIPT}</script>`,
@@ -100,8 +106,8 @@ export function renderDashboard(rows: readonly MonthlyRow[], options: DashboardO
 <body>
 <main>
 <h1>${title}</h1>
-${body}
-<footer>${escapeHtml(ATTRIBUTION)} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>
+${banner}${body}
+<footer>${synthetic.length > 0 ? 'Cities marked synthetic: made-up data, not from Open-Meteo. Others: ' : ''}${escapeHtml(ATTRIBUTION)} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>
 </main>
 </body>
 </html>

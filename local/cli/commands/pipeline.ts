@@ -18,7 +18,10 @@ export const command: Command = {
     '  --end DATE        last day (UTC) for lines that name no range',
     '  --json OUT        write the monthly aggregates as JSON (and dashboard.html next to it)',
     '  --html OUT        write the chart here instead',
-    '  --offline         serve the weather API from the bundled recorded data (no network)',
+    '  --offline         serve the weather API from the bundled recorded data (no network); refuses, naming',
+    '                    the lines, places and dates the recording does not cover',
+    '  --synthetic       with --offline, make temperatures up where the recording has none: every result',
+    '                    computed from them is marked synthetic (table, JSON, dashboard, ledger)',
     '  --timeout SECS    give up when the app is not idle after this long (default 900)',
     '  --verbose         print every function log line',
   ].join('\n'),
@@ -30,12 +33,14 @@ export const command: Command = {
       json: { type: 'string' },
       html: { type: 'string' },
       offline: { type: 'boolean', default: false },
+      synthetic: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       timeout: { type: 'string' },
     });
     for (const name of ['cities', 'start', 'end'] as const) {
       if (!args[name]) throw new CLIError('E_USAGE', `--${name} is required`);
     }
+    if (args.synthetic && !args.offline) throw new CLIError('E_USAGE', '--synthetic only applies with --offline (the real API never makes data up)');
     const timeout = args.timeout === undefined ? 900 : Number(args.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new CLIError('E_USAGE', `--timeout must be a positive number of seconds, got "${args.timeout}"`);
     await runPipeline({
@@ -45,6 +50,7 @@ export const command: Command = {
       ...(args.json ? { json: args.json } : {}),
       ...(args.html ? { html: args.html } : {}),
       offline: args.offline ?? false,
+      synthetic: args.synthetic ?? false,
       verbose: args.verbose ?? false,
       timeoutMs: timeout * 1000,
     });

@@ -27,6 +27,9 @@ beforeAll(async () => {
   await aggregates.table.applyCity('peabody-ma-usa', place('Peabody, MA, USA'), months);
   await aggregates.table.applyCity('salem-ma-usa', place('Salem, MA, USA'), new Map([['2023-01', [day('2023-01-05', 100 - 30)]]]));
   await aggregates.table.applyCity('x', place('Given Id'), new Map([['2023-01', [day('2023-01-05', 1)]]]));
+  await citiesClient.createEntity({ partitionKey: 'city', rowKey: 'made-up', city: 'Made Up', lat: 0, lng: 0 });
+  const madeUp = (date: string) => dayRecord(makeEvent({ date, source: { api: 'a', fetchedAt: '2023-09-23T10:00:00Z', synthetic: true } }));
+  await aggregates.table.applyCity('made-up', place('Made Up'), new Map([['2023-01', [madeUp('2023-01-01')]], ['2023-02', [day('2023-02-01', 1)]]]));
   handler = createGetAggregatesHandler({ aggregates: aggregates.table, cities: citiesClient });
 });
 
@@ -57,11 +60,21 @@ describe('createGetAggregatesHandler', () => {
     expect(status).toBe(200);
     expect(headers?.['content-type']).toMatch(/^text\/csv/);
     expect(text.split('\r\n')).toEqual([
-      'period,min,max,mean,count,missingHours,days,minAt,maxAt',
-      '2023-01,0,33,16.5,48,0,2,2023-01-01T00:00:00Z,2023-01-02T23:00:00Z',
-      '2023-02,20,43,31.5,24,0,1,2023-02-01T00:00:00Z,2023-02-01T23:00:00Z',
+      'period,min,max,mean,count,missingHours,days,minAt,maxAt,synthetic',
+      '2023-01,0,33,16.5,48,0,2,2023-01-01T00:00:00Z,2023-01-02T23:00:00Z,',
+      '2023-02,20,43,31.5,24,0,1,2023-02-01T00:00:00Z,2023-02-01T23:00:00Z,',
       '',
     ]);
+  });
+
+  it('marks rows computed from synthetic days in JSON and CSV, also when folded into a year', async () => {
+    const months = JSON.parse((await call('city=made-up&from=2023-01&to=2023-02')).text) as { rows: Record<string, unknown>[] };
+    expect(months.rows.map((r) => r.synthetic)).toEqual([true, undefined]);
+    const year = JSON.parse((await call('city=made-up&from=2023-01&to=2023-02&groupBy=year')).text) as { rows: Record<string, unknown>[] };
+    expect(year.rows[0]?.synthetic).toBe(true);
+    const csv = (await call('city=made-up&from=2023-01&to=2023-02&format=csv')).text.split('\r\n');
+    expect(csv[1]).toMatch(/^2023-01,.*,true$/);
+    expect(csv[2]).toMatch(/^2023-02,.*,$/);
   });
 
   it('accepts a city name, resolved exactly from the cities table or by its slug', async () => {

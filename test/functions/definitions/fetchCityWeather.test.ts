@@ -22,6 +22,8 @@ describe('fetchCityWeather (definition)', () => {
     const config = loadConfig({ STORAGE: storage, EVENTHUB: eventHubs, EVENTHUB_NAME: 'temperatures', WEATHER_API_URL: standIn.url, WEATHER_API_KEY: 'test-key' });
     app = { config, clients: createClients(config), now: () => new Date() };
     await app.clients.blobService().getContainerClient(RESOURCES.rawContainer).createIfNotExists();
+    // The handler records each job in the run ledger; alone, this file must not rely on another having made it.
+    await app.clients.table(RESOURCES.runsTable).createTable();
   });
   afterAll(async () => {
     await app?.clients.close();

@@ -34,6 +34,7 @@ describe('main', () => {
     [['pipeline', '--cities'], 2],
     [['pipeline', '--bogus'], 2],
     [['teleport'], 2],
+    [['pipeline', '--cities', 'x.jsonl', '--start', '2023-01-01', '--end', '2023-01-02', '--synthetic'], 2],
     [['--help'], 0],
     [[], 1],
   ])('returns exit code for %j → %i', async (argv, code) => {

@@ -111,6 +111,41 @@ describe('runPipeline', () => {
     expect(stdout).toContain('line 2: not valid JSON: Unexpected token \'\\x1b\', "\\x1b]0;pwned\\x07 not json" is not valid JSON');
   });
 
+  it('refuses an offline run the recording does not cover, naming each line, before starting anything', async () => {
+    const cities = join(dir, 'world.jsonl');
+    writeFileSync(cities, [
+      JSON.stringify(seedCities[0]),
+      JSON.stringify({ city: 'Reykjavik, IS', lat: 64.1466, lng: -21.9426 }),
+      JSON.stringify({ ...seedCities[1], start: '2023-08-01', end: '2023-09-15' }),
+      '{"city": "Broken", "lat": "x", "lng": 0}',
+    ].join('\n'));
+    // Settings pointing nowhere: had anything started, it would have failed differently.
+    const env = { STORAGE: 'UseDevelopmentStorage=true;BlobEndpoint=http://127.0.0.1:1/x', EVENTHUB: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b' };
+    const error = await runPipeline({ cities, start: '2023-01-01', end: '2023-01-31', offline: true, env }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_OFFLINE' });
+    const message = (error as Error).message;
+    expect(message).toContain('--offline has recorded data only for the bundled cities from 2023-01-01 to 2023-08-30; 2 lines ask for more:');
+    expect(message).toContain('line 2 (Reykjavik, IS): no recorded grid cell within 0.5° of 64.1466, -21.9426');
+    expect(message).toContain(`line 3 (${seedCities[1]!.city}): 2023-08-01..2023-09-15 is not within the recording's 2023-01-01..2023-08-30`);
+    expect(message).toMatch(/--synthetic/);
+    expect(message).not.toContain('line 1 ');
+  });
+
+  it('with --synthetic, marks what it made up in the table, the JSON, the dashboard and the ledger', async () => {
+    const json = join(dir, 'synthetic', 'aggregates.json');
+    const lines = [JSON.stringify(seedCities[0]), JSON.stringify({ city: 'Reykjavik, IS', lat: 64.1466, lng: -21.9426 })];
+    const { result, stdout, stderr } = await run('synthetic.jsonl', lines, { start: '2023-01-01', end: '2023-01-03', synthetic: true, json });
+    expect(stderr).toContain('Open-Meteo stand-in (recorded data; SYNTHETIC data where the recording has none)');
+    expect(stdout).toMatch(/^Reykjavik, IS \[SYNTHETIC\]\s+2023\s+01/m);
+    expect(stdout).toMatch(new RegExp(`^${seedCities[0]!.city.replace(/[.,]/g, '.')}\\s+2023`, 'm'));
+    expect(stdout).toContain('[SYNTHETIC]: made up by the Open-Meteo stand-in (--synthetic), not weather');
+    const written = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[];
+    expect(written.map((r) => [r.city, r.synthetic])).toEqual([[seedCities[0]!.city, undefined], ['Reykjavik, IS', true]]);
+    expect(readFileSync(join(dir, 'synthetic', 'dashboard.html'), 'utf8')).toContain('Synthetic data: 1 of 2 cities');
+    expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 6, fetched: 6, synthetic: 3 } });
+    expect(stdout).toContain('3 SYNTHETIC: made up by the stand-in, not weather');
+  });
+
   it.each([
     [{ cities: '/nonexistent/cities.jsonl' }, 'E_FILE', /does not exist/],
     [{ start: '2023-02-30' }, 'E_USAGE', /--start must be a date/],
