@@ -24,6 +24,9 @@ export const MAX_BATCH_CITIES = 1_000;
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 // A side table must never be one the app owns for something else.
 const RESERVED_TABLES = new Set<string>([RESOURCES.aggregatesTable, RESOURCES.citiesTable, RESOURCES.runsTable].map((n) => n.toLowerCase()));
+// Nor one of the Functions host's (diagnostic events, host logs): in Azure the host shares the storage account, and a
+// replay replaces its side table.
+const HOST_TABLE_PREFIXES = ['azurefunctions', 'azurewebjobs'];
 
 function object(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'body must be a JSON object');
@@ -46,6 +49,9 @@ export function assertSideTable(value: unknown, field: string): string {
     throw new ValidationError(field, `${field} must be a table name (a letter, then 2..62 letters or digits)`);
   }
   if (RESERVED_TABLES.has(value.toLowerCase())) throw new ValidationError(field, `${field} must not be the app's table "${value}"`);
+  if (HOST_TABLE_PREFIXES.some((prefix) => value.toLowerCase().startsWith(prefix))) {
+    throw new ValidationError(field, `${field} must not name a table of the Functions host (AzureFunctions…, AzureWebJobs…)`);
+  }
   return value;
 }
 

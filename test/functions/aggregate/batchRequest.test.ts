@@ -16,6 +16,8 @@ describe('parseReplayRequest', () => {
     ['no target', { from: '2023-01', to: '2023-01' }, 'target'],
     ['the cities table as target', { from: '2023-01', to: '2023-01', target: 'cities' }, 'target'],
     ['the aggregates table by name', { from: '2023-01', to: '2023-01', target: 'Aggregates' }, 'target'],
+    ['a table of the Functions host (same account in Azure)', { from: '2023-01', to: '2023-01', target: 'AzureFunctionsDiagnosticEvents202601' }, 'target'],
+    ['a WebJobs table in other letter case', { from: '2023-01', to: '2023-01', target: 'azurewebjobshostlogs202601' }, 'target'],
     ['a target with a dash', { from: '2023-01', to: '2023-01', target: 'side-1' }, 'target'],
     ['an empty city list', { cities: [], from: '2023-01', to: '2023-01', target: 'live' }, 'cities'],
     ['a city id with a slash', { cities: ['a/b'], from: '2023-01', to: '2023-01', target: 'live' }, 'cities'],
