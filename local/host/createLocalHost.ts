@@ -15,6 +15,7 @@ import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
 import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
 import { startHttpServer, type RunningHttpServer } from './httpServer.ts';
 import { resolveKeys } from './httpAuth.ts';
+import { createRedactor } from './redact.ts';
 import { startBlobWatcher, type RunningBlobWatcher } from './blobWatcher.ts';
 import { probeIdle, waitForIdle, type IdleProbe, type IdleSources } from './idleMonitor.ts';
 import { sleep } from './sleep.ts';
@@ -26,6 +27,8 @@ export interface LocalHostOptions {
   hostJson?: unknown;
   /** 7071 by default, 0 for any free port. */
   httpPort?: number;
+  /** Request body cap and request timeout of the HTTP server (defaults in httpServer.ts). */
+  httpOptions?: { maxBodyBytes?: number; requestTimeoutMs?: number };
   verbose?: boolean;
   log?: LogSink;
   /** The container to announce on a queue as Event Grid would; `cities` → `city-files` by default, false for none. */
@@ -68,8 +71,9 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     ...options.settings,
   };
   const hostSettings = parseHostJson(applyHostJsonOverrides(options.hostJson ?? readHostJsonFile(), options.settings));
-  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false));
   const keys = resolveKeys(options.settings);
+  const secrets = [keys.functionKey, keys.masterKey, config.weather.apiKey];
+  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false), createRedactor(secrets));
   const queues = new Map<string, RunningQueueTrigger>();
   const timers = new Map<string, RunningTimerTrigger>();
   const hubs = new Map<string, RunningEventHubTrigger>();
@@ -133,7 +137,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         }
       }
     }
-    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow() });
+    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow(), ...options.httpOptions });
   }
 
   return {

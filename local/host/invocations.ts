@@ -37,8 +37,9 @@ export class InvocationTracker {
   /** Bumped at every start and end, so an idle probe can tell whether anything ran while it looked. */
   #generation = 0;
 
-  constructor(sink: LogSink) {
-    this.#sink = sink;
+  /** `redact` sees every line first: a key, a token or a connection string never reaches the sink. */
+  constructor(sink: LogSink, redact: (line: string) => string = (line) => line) {
+    this.#sink = (level, line) => sink(level, redact(line));
   }
 
   get running(): number {
