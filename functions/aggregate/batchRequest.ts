@@ -19,6 +19,10 @@ export interface VerifyRequest {
   sideTable: string;
 }
 
+/** The body fields each request reads (the HTTP definitions declare the same lists). */
+export const REPLAY_FIELDS = ['from', 'to', 'cities', 'target'] as const;
+export const VERIFY_FIELDS = ['from', 'to', 'cities', 'sideTable'] as const;
+
 export const MAX_BATCH_MONTHS = 600;
 export const MAX_BATCH_CITIES = 1_000;
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;

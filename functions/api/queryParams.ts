@@ -16,6 +16,10 @@ export type CityParam = { kind: 'id'; cityId: string } | { kind: 'name'; name: s
 export interface AggregatesQuery { city: CityParam; from: string; to: string; groupBy: 'month' | 'year' | 'all'; format: 'json' | 'csv' }
 export interface CitiesQuery { pageSize: number; continuationToken: string | undefined }
 
+/** The parameters each route reads (its definition declares the same list, for clients and the hostile-input test). */
+export const AGGREGATES_PARAMETERS = ['city', 'from', 'to', 'groupBy', 'format'] as const;
+export const CITIES_PARAMETERS = ['pageSize', 'continuationToken'] as const;
+
 /** Parameters besides ours that the platform itself sends: `code` carries the function key. */
 const PLATFORM = new Set(['code']);
 
@@ -43,14 +47,14 @@ export function parseCityParam(raw: string | null): CityParam {
 }
 
 export function parseAggregatesQuery(query: URLSearchParams): AggregatesQuery {
-  only(query, ['city', 'from', 'to', 'groupBy', 'format']);
+  only(query, AGGREGATES_PARAMETERS);
   const city = parseCityParam(query.get('city'));
   const range = assertMonthRange(query.get('from') ?? undefined, query.get('to') ?? undefined, MAX_QUERY_MONTHS);
   return { city, ...range, groupBy: oneOf(query, 'groupBy', ['month', 'year', 'all'], 'month'), format: oneOf(query, 'format', ['json', 'csv'], 'json') };
 }
 
 export function parseCitiesQuery(query: URLSearchParams): CitiesQuery {
-  only(query, ['pageSize', 'continuationToken']);
+  only(query, CITIES_PARAMETERS);
   const rawSize = query.get('pageSize');
   let pageSize = DEFAULT_PAGE_SIZE;
   if (rawSize !== null) {

@@ -166,6 +166,11 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
     { file: blobName, citiesAccepted: cityRanges.size, citiesRejected: rejectedCount, duplicateLines: noticeCount, jobs: jobCount, cityDaysRequested: cityRanges.days },
     now,
   );
+  const at = (blob.lastModified ?? now).toISOString();
+  await deps.ledger.indexRun({
+    runId, kind: 'file', at, file: blobName, citiesAccepted: cityRanges.size, citiesRejected: rejectedCount, duplicateLines: noticeCount,
+    jobs: jobCount, cityDaysRequested: cityRanges.days,
+  });
   log.log(`onCityFile ${runId}: ${JSON.stringify(summary)}`);
   return summary;
 }

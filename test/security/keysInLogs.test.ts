@@ -18,6 +18,7 @@ const lines: string[] = [];
 const boom: HttpFunction = {
   name: 'boomForTest',
   trigger: { type: 'http', route: 'boom', methods: ['GET'], authLevel: 'function' },
+  parameters: {},
   handler: () => async (request) => {
     throw new Error(`cannot serve ${request.url} for ${request.headers.get('x-functions-key') ?? 'nobody'}`);
   },

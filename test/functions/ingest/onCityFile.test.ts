@@ -111,6 +111,10 @@ describe('onCityFileMessage', () => {
     expect(await world.readReport('fixed.jsonl')).toBeUndefined();
     expect(logs.some((l) => l.text.includes('removed the stale report'))).toBe(true);
     expect(await world.drainJobs()).toHaveLength(3);
+    // The run list (GET /api/runs) has each run once, the redelivered one included, the newer upload first.
+    const listed = (await world.deps().ledger.listRuns({ pageSize: 100 })).runs.filter((r) => r.file === 'fixed.jsonl');
+    expect(listed.map((r) => r.runId)).toEqual([fixed[0]?.runId, first[0]?.runId]);
+    expect(listed[1]).toMatchObject({ kind: 'file', citiesAccepted: 1, citiesRejected: 1, jobs: 1, at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
   });
 
   it('takes the file range from blob metadata and splits it into windows', async () => {

@@ -65,7 +65,7 @@ describe('startHttpServer', () => {
     authLevel: HttpFunction['trigger']['authLevel'],
     handler: ReturnType<HttpFunction['handler']>,
     methods: HttpFunction['trigger']['methods'] = ['GET'],
-  ): HttpFunction => ({ name, trigger: { type: 'http', route, methods, authLevel }, handler: () => handler });
+  ): HttpFunction => ({ name, trigger: { type: 'http', route, methods, authLevel }, parameters: {}, handler: () => handler });
 
   beforeAll(async () => {
     host = testHost({
