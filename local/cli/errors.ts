@@ -4,7 +4,8 @@ export type CLIErrorCode =
   | 'E_FILE' // the city file is missing or unreadable
   | 'E_OFFLINE' // --offline, but the city file asks for places or dates the recording does not have
   | 'E_CONFIG' // settings (environment) are invalid
-  | 'E_START' // an emulator or the local host could not start
+  | 'E_START' // an emulator or the local host could not start, or the upload failed
+  | 'E_NO_APP' // upload: no running app picked the file up
   | 'E_TIMEOUT' // the app did not become idle in time
   | 'E_POISON' // a message ended in a poison queue
   | 'E_DEADLETTER' // an event could not be aggregated

@@ -1,18 +1,15 @@
 #!/usr/bin/env node
 // weather-pipeline: one screen of entry point. Subcommands load lazily, so `--help` starts instantly.
+import type { Command } from './command.ts';
 import { CLIError } from './errors.ts';
 import { printableLines } from '../printable.ts';
 
-export interface Command {
-  description: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
 
 const COMMANDS: Record<string, { description: string; load: () => Promise<Command> }> = {
   pipeline: { description: 'Run a city file through the whole pipeline on this machine', load: async () => (await import('./commands/pipeline.ts')).command },
   demo: { description: 'The seed\'s 50 cities, 2023-01-01..2023-08-30, recorded data, no network', load: async () => (await import('./commands/demo.ts')).command },
   host: { description: 'Run the function app in the local host against the settings (like func start)', load: async () => (await import('./commands/host.ts')).command },
+  upload: { description: 'Upload a city file to the running app (npm run host, func start, Azure); print its run\'s ledger', load: async () => (await import('./commands/upload.ts')).command },
 };
 
 function usage(): string {

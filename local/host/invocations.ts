@@ -7,7 +7,8 @@ import { printableLines } from '../printable.ts';
 
 const { InvocationContext: Context } = functions;
 
-export type LogSink = (level: LogLevel, line: string) => void;
+/** `invocation` marks the one summary line each invocation ends with (see InvocationTracker.invoke). */
+export type LogSink = (level: LogLevel, line: string, kind?: 'invocation') => void;
 
 export interface FunctionStats {
   started: number;
@@ -15,13 +16,43 @@ export interface FunctionStats {
   failed: number;
 }
 
-/** Prints warnings and errors; everything else only when verbose. */
-export function consoleSink(verbose: boolean): LogSink {
-  return (level, line) => {
+/**
+ * What the console shows, each line with a UTC timestamp: `quiet` (or false) warnings and errors; `invocations` also
+ * one line per invocation; `all` (or true) every line, as `func start` does.
+ */
+export function consoleSink(show: boolean | 'quiet' | 'invocations' | 'all'): LogSink {
+  const mode = show === true ? 'all' : show === false ? 'quiet' : show;
+  return (level, line, kind) => {
     // Function logs can quote input (a city name, a reason): a terminal must not act on control characters in it.
-    if (level === 'error' || level === 'critical' || level === 'warning') console.error(printableLines(line));
-    else if (verbose) console.log(printableLines(line));
+    const stamped = () => `${new Date().toISOString()} ${printableLines(line)}`;
+    if (level === 'error' || level === 'critical' || level === 'warning') console.error(stamped());
+    else if (mode === 'all' || (mode === 'invocations' && kind === 'invocation')) console.log(stamped());
   };
+}
+
+/** What identifies the work of one invocation, from its trigger metadata and input; never a query value or a key. */
+export function triggerIds(metadata: Record<string, unknown> | undefined, input?: unknown): string {
+  const ids: string[] = [];
+  const m = metadata ?? {};
+  const partition = (m.partitionContext as { partitionId?: unknown } | undefined)?.partitionId;
+  const sequence = m.sequenceNumberArray;
+  if (partition !== undefined && Array.isArray(sequence)) {
+    ids.push(`partition=${String(partition)}`, `events=${sequence.length}`);
+    if (sequence.length > 0) ids.push(`sequence=${String(sequence[0])}..${String(sequence.at(-1))}`);
+  }
+  if (typeof m.id === 'string') ids.push(`message=${m.id}`);
+  if (typeof m.dequeueCount === 'number') ids.push(`dequeueCount=${m.dequeueCount}`);
+  const params = m.params as Record<string, unknown> | undefined;
+  if (params && typeof params === 'object') for (const [name, value] of Object.entries(params)) ids.push(`${name}=${String(value).slice(0, 80)}`);
+  const body = Array.isArray(input) && input.length === 1 ? input[0] : input;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const o = body as Record<string, unknown>;
+    if (typeof o.runId === 'string') ids.push(`run=${o.runId}`);
+    if (typeof o.cityId === 'string') ids.push(`city=${o.cityId}`);
+    if (typeof o.start === 'string' && typeof o.end === 'string') ids.push(`${o.start}..${o.end}`);
+    if (typeof o.subject === 'string') ids.push(`blob=${o.subject.replace(/^\/blobServices\/default\/containers\//, '').replace('/blobs/', '/')}`);
+  }
+  return ids.join(' ');
 }
 
 function format(args: unknown[]): string {
@@ -39,7 +70,7 @@ export class InvocationTracker {
 
   /** `redact` sees every line first: a key, a token or a connection string never reaches the sink. */
   constructor(sink: LogSink, redact: (line: string) => string = (line) => line) {
-    this.#sink = (level, line) => sink(level, redact(line));
+    this.#sink = (level, line, kind) => sink(level, redact(line), kind);
   }
 
   get running(): number {
@@ -71,21 +102,31 @@ export class InvocationTracker {
     });
   }
 
-  /** Runs one invocation; returns its error instead of throwing so each trigger decides what failure means. */
-  async invoke(functionName: string, context: InvocationContext, run: () => Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: Error }> {
+  /**
+   * Runs one invocation; returns its error instead of throwing so each trigger decides what failure means. Ends with
+   * one line, as the Functions host writes it: the function, outcome, invocation id, duration and the trigger's ids
+   * (`input`, when given, is the trigger's payload: a queue message names its run, city and window).
+   */
+  async invoke(functionName: string, context: InvocationContext, run: () => Promise<unknown>, input?: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: Error }> {
     const stats = this.#stats.get(functionName) ?? { started: 0, succeeded: 0, failed: 0 };
     this.#stats.set(functionName, stats);
     stats.started++;
     this.#running++;
     this.#generation++;
+    const started = performance.now();
+    const summary = (outcome: string) => {
+      const ids = triggerIds(context.triggerMetadata, input);
+      return `[${functionName}:${context.invocationId.slice(0, 8)}] Executed '${functionName}' (${outcome}, Id=${context.invocationId}, Duration=${Math.round(performance.now() - started)}ms)${ids ? ` ${ids}` : ''}`;
+    };
     try {
       const value = await run();
       stats.succeeded++;
+      this.#sink('information', summary('Succeeded'), 'invocation');
       return { ok: true, value };
     } catch (thrown) {
       const error = ensureErrorType(thrown);
       stats.failed++;
-      context.error(`Executed '${functionName}' (Failed): ${error.message}`);
+      this.#sink('error', `${summary('Failed')}: ${error.message}`, 'invocation');
       return { ok: false, error };
     } finally {
       this.#running--;

@@ -1,4 +1,4 @@
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { CLIError } from '../errors.ts';
 import { runPipeline } from '../runPipeline.ts';
 import { parse } from './parse.ts';
