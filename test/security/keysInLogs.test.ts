@@ -71,7 +71,7 @@ describe('keys in the local host\'s logs', () => {
     await call('handler throws', `boom?code=${FUNCTION_KEY}&x=1`, { headers: { 'x-functions-key': FUNCTION_KEY } });
     await call('401', `ops/verify?code=${FUNCTION_KEY}`, { method: 'POST', body: '{}' });
     await call('404', `nowhere?code=${MASTER_KEY}`);
-    await call('verify of a missing side table', `ops/verify?code=${MASTER_KEY}`, { method: 'POST', body: JSON.stringify({ from: '2023-01', to: '2023-01', sideTable: 'nosuchtable' }) });
+    await call('verify of a missing side table', `ops/verify?code=${MASTER_KEY}`, { method: 'POST', body: JSON.stringify({ from: '2023-01', to: '2023-01', sideTable: 'replayNoSuchTable' }) });
     const admin = await fetch(`http://127.0.0.1:${port}/admin/functions/nope?code=${MASTER_KEY}`, { method: 'POST' });
     statuses['unknown admin function'] = admin.status;
     const tooLarge = await raw(head('POST', `/api/ops/replay?code=${MASTER_KEY}`, [`Content-Length: ${400 * 2 ** 20}`]));
@@ -84,7 +84,7 @@ describe('keys in the local host\'s logs', () => {
     expect(cutOff).toBe('');
     expect(slow).toMatch(/^HTTP\/1\.1 408 /);
     // The failures were logged, URL and message included, so the search below covers those lines.
-    expect(lines.some((l) => l.includes("Executed 'boomForTest' (Failed)") && l.includes('/api/boom?code=<redacted>&x=1'))).toBe(true);
+    expect(lines.some((l) => l.includes("Executed 'boomForTest' (Failed, ") && l.includes('/api/boom?code=<redacted>&x=1'))).toBe(true);
     expect(lines.filter((l) => l.includes('HTTP POST /api/ops/replay?code=<redacted> failed')).length).toBeGreaterThanOrEqual(2);
 
     for (const marker of [FUNCTION_KEY, MASTER_KEY]) expect(lines.filter((l) => l.includes(marker))).toEqual([]);

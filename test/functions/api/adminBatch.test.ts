@@ -30,7 +30,7 @@ describe('createAdminBatchHandler', () => {
     const replayHandler = createAdminBatchHandler('adminReplay', parseReplayRequest, (request) =>
       replay({ blobs: raw.blobs, rawContainer: raw.name, listCityIds: () => listRawCityIds(raw.service, raw.name), liveTable: live.table, sideTable: side }, request));
     const verifyHandler = createAdminBatchHandler('adminVerify', parseVerifyRequest, (request) => verify({ liveTable: live.table, sideTable: side }, request));
-    const sideTable = uniqueName('side');
+    const sideTable = uniqueName('replay');
     const replayed = await replayHandler(post('ops/replay', JSON.stringify({ from: '2023-01', to: '2023-02', target: sideTable })), httpContext('adminReplay'));
     expect(replayed).toMatchObject({ status: 200, jsonBody: { target: sideTable, cities: 0, skipped: [] } });
     const verified = await verifyHandler(post('ops/verify', JSON.stringify({ from: '2023-01', to: '2023-02', sideTable })), httpContext('adminVerify'));
