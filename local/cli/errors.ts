@@ -6,6 +6,7 @@ export type CLIErrorCode =
   | 'E_CONFIG' // settings (environment) are invalid
   | 'E_START' // an emulator or the local host could not start, or the upload failed
   | 'E_NO_APP' // upload: no running app picked the file up
+  | 'E_NETWORK' // the weather API cannot be reached (no network without --offline, or a wrong WEATHER_API_URL)
   | 'E_TIMEOUT' // the app did not become idle in time
   | 'E_POISON' // a message ended in a poison queue
   | 'E_DEADLETTER' // an event could not be aggregated

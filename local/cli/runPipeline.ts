@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { RESOURCES } from '../../functions/config/settings.ts';
+import { DEFAULT_WEATHER_API_URL, RESOURCES, SETTINGS } from '../../functions/config/settings.ts';
 import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
 import type { FunctionDefinition } from '../../functions/app/definition.ts';
 import { readCityFile } from '../../functions/core/city/readCityFile.ts';
@@ -26,6 +26,7 @@ import { formatLineReport } from './lineReport.ts';
 import { printableLines } from '../printable.ts';
 import { assertRecordingCovers } from './offlineCoverage.ts';
 import { startProgress } from './progress.ts';
+import { probeConnect, unreachable, watchFetches } from './weatherApiReach.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
 import { createProgressSampler } from './sampleProgress.ts';
@@ -107,6 +108,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const local = await scanLocalFile(options);
   const recorded = options.offline ? loadRecordedCells() : undefined;
   if (recorded && !options.synthetic) await assertRecordingCovers(options.cities, options, recorded);
+  const apiUrl = (options.env ?? process.env)[SETTINGS.weatherApiUrl]?.trim() || DEFAULT_WEATHER_API_URL;
+  if (!options.offline) {
+    const failure = await probeConnect(apiUrl);
+    if (failure) throw unreachable(apiUrl, failure, 'no connection could be opened, so nothing was started');
+  }
   const began = new Date();
   const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false, synthetic: options.synthetic ?? false, ...(recorded ? { recorded } : {}) });
   if (environment.started.length > 0) say(`Started ${environment.started.join(', ')}`);
@@ -136,13 +142,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     say(`Uploaded ${fileName} to ${RESOURCES.citiesContainer}/ (${options.start}..${options.end}); waiting for the app to finish`);
     const sample = createProgressSampler(running, environment.standIn);
     const progress = startProgress(stderr, sample);
+    // The first fetches failing to connect, every attempt, end the run at once instead of after the queue's retries.
+    const watch = options.offline ? undefined : watchFetches(running, apiUrl, { threshold: Math.min(3, Math.max(1, local.cityIds.size)) });
     try {
-      await running.waitForIdle({ timeoutMs: options.timeoutMs ?? 15 * 60_000 });
+      await Promise.race([running.waitForIdle({ timeoutMs: options.timeoutMs ?? 15 * 60_000 }), ...(watch ? [watch.failed] : [])]);
     } catch (error) {
+      watch?.stop();
       await progress.stop();
       if (error instanceof IdleTimeoutError) throw new CLIError('E_TIMEOUT', `${error.message}; rerun with --verbose to see the functions' logs`);
       throw error;
     }
+    watch?.stop();
     const final = await sample();
     const seconds = (Date.now() - began.getTime()) / 1000;
     const n = (value: number) => value.toLocaleString('en-US');

@@ -9,7 +9,7 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { ensureStorageResources } from '../../functions/adapters/ensureResources.ts';
 import { parseHostJson, readHostJsonFile } from './hostJson.ts';
 import { applyHostJsonOverrides } from './hostJsonOverrides.ts';
-import { consoleSink, InvocationTracker, type FunctionStats, type LogSink } from './invocations.ts';
+import { consoleSink, InvocationTracker, type FunctionStats, type InvocationOutcome, type LogSink } from './invocations.ts';
 import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
 import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
 import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
@@ -52,6 +52,8 @@ export interface LocalHost {
   idle(): boolean;
   stats(): LocalHostStats;
   waitForIdle(options: { timeoutMs: number }): Promise<void>;
+  /** Calls `listener` after each invocation with its outcome; returns the unsubscribe. */
+  onInvocation(listener: (outcome: InvocationOutcome) => void): () => void;
 }
 
 function expectConnection(definition: FunctionDefinition, actual: string, expected: string): void {
@@ -187,5 +189,6 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
       lastProbe,
     }),
     waitForIdle: ({ timeoutMs }) => waitForIdle(idleSources(), { timeoutMs, signal: stopping.signal }),
+    onInvocation: (listener) => tracker.onInvocation(listener),
   };
 }

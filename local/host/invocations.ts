@@ -61,8 +61,16 @@ function format(args: unknown[]): string {
     .join(' ');
 }
 
+/** What a listener learns of each finished invocation. */
+export interface InvocationOutcome {
+  functionName: string;
+  ok: boolean;
+  error?: Error;
+}
+
 export class InvocationTracker {
   readonly #sink: LogSink;
+  readonly #listeners = new Set<(outcome: InvocationOutcome) => void>();
   readonly #stats = new Map<string, FunctionStats>();
   #running = 0;
   /** Bumped at every start and end, so an idle probe can tell whether anything ran while it looked. */
@@ -83,6 +91,22 @@ export class InvocationTracker {
 
   stats(): Record<string, FunctionStats> {
     return Object.fromEntries([...this.#stats].map(([name, s]) => [name, { ...s }]));
+  }
+
+  /** Calls `listener` after every invocation (the CLI watches the first fetches); returns the unsubscribe. */
+  onInvocation(listener: (outcome: InvocationOutcome) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  #notify(outcome: InvocationOutcome): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(outcome);
+      } catch {
+        // a listener's failure is not the invocation's
+      }
+    }
   }
 
   /** Host-level lines (not from a function), same sink. */
@@ -122,11 +146,13 @@ export class InvocationTracker {
       const value = await run();
       stats.succeeded++;
       this.#sink('information', summary('Succeeded'), 'invocation');
+      this.#notify({ functionName, ok: true });
       return { ok: true, value };
     } catch (thrown) {
       const error = ensureErrorType(thrown);
       stats.failed++;
       this.#sink('error', `${summary('Failed')}: ${error.message}`, 'invocation');
+      this.#notify({ functionName, ok: false, error });
       return { ok: false, error };
     } finally {
       this.#running--;

@@ -6,6 +6,7 @@ import { consoleSink } from '../../host/invocations.ts';
 import { CLIError } from '../errors.ts';
 import { parse, untilInterrupted } from './parse.ts';
 import { loadSettings } from '../settingsFile.ts';
+import { probeConnect, unreachable } from '../weatherApiReach.ts';
 
 /** `--functions a,b` runs only those, as `func start --functions` does (one role per process, e.g. the aggregator). */
 export function selectFunctions(list: string | undefined): readonly FunctionDefinition[] {
@@ -58,6 +59,13 @@ export const command: Command = {
     console.log(`HTTP:      ${url}/…`);
     if (keysGenerated) console.log(`Keys for this run (set LOCAL_FUNCTION_KEY / LOCAL_MASTER_KEY to fix them):\n  function key ${functionKey}\n  master key   ${masterKey}`);
     console.log('Ctrl-C to stop.');
+    if (selected.some((d) => d.name === 'fetchCityWeather')) {
+      const apiUrl = host.app.config.weather.url;
+      // Said once at the start: a fetch that cannot connect otherwise only shows up as retries, job after job.
+      void probeConnect(apiUrl).then((failure) => {
+        if (failure) console.error(`warning: ${unreachable(apiUrl, failure, 'fetch jobs will fail and be retried').message}`);
+      });
+    }
     const running = host;
     return untilInterrupted(() => running.stop());
   },

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineOptions } from '../../../local/cli/runPipeline.ts';
@@ -145,6 +146,37 @@ describe('runPipeline', () => {
     expect(result.ledger).toMatchObject({ balanced: true, cityDays: { requested: 6, fetched: 6, synthetic: 3 } });
     expect(stdout).toContain('3 SYNTHETIC: made up by the stand-in, not weather');
   });
+
+  it.each([
+    ['an unresolvable host', 'https://archive-api.example.invalid/v1/archive', /ENOTFOUND|EAI_AGAIN/],
+    ['a closed port', 'http://127.0.0.1:1/v1/archive', /ECONNREFUSED/],
+  ])('without --offline and with %s, stops at once and names --offline and WEATHER_API_URL', async (_what, url, cause) => {
+    const cities = join(dir, 'network.jsonl');
+    writeFileSync(cities, JSON.stringify(seedCities[0]));
+    const started = Date.now();
+    const error = (await runPipeline({ cities, start: '2023-03-01', end: '2023-03-02', env: { WEATHER_API_URL: url } }).then(() => undefined, (e: unknown) => e)) as Error;
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(error).toMatchObject({ code: 'E_NETWORK' });
+    expect(error.message).toMatch(cause);
+    expect(error.message).toMatch(/run with --offline/);
+    expect(error.message).toMatch(/set WEATHER_API_URL/);
+  });
+
+  it('stops within a minute when the API went away after the start: every attempt of the first jobs failed to connect', async () => {
+    // Accepts the CLI's first connection (its check before starting), then closes for good.
+    const server = createServer((socket) => {
+      socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/archive`;
+    const started = Date.now();
+    const lines = [0, 1, 2].map((i) => JSON.stringify(seedCities[i]));
+    const error = (await run('gone.jsonl', lines, { offline: false, env: { WEATHER_API_URL: url }, log: () => undefined }).then(() => undefined, (e: unknown) => e)) as Error;
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(error).toMatchObject({ code: 'E_NETWORK', message: expect.stringMatching(/ECONNREFUSED.*: every attempt of the first 3 fetch jobs failed to connect/) });
+    expect(error.message).toMatch(/--offline/);
+  }, 90_000);
 
   it.each([
     [{ cities: '/nonexistent/cities.jsonl' }, 'E_FILE', /does not exist/],
