@@ -36,7 +36,7 @@ export interface RestoreOptions {
   waitMs?: number;
 }
 
-/** Holds the lock while `work` runs; returns false when another process finished the work meanwhile. */
+/** Runs `work` holding the lock, unless the target appears meanwhile (another process restored it). */
 async function withLock(lockFile: string, target: string, waitMs: number, work: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -49,7 +49,7 @@ async function withLock(lockFile: string, target: string, waitMs: number, work: 
       const holder = Number(readFileSync(lockFile, 'utf8').trim());
       // A lock without a live owner (a killed run) is stale: take it over.
       if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) rmSync(lockFile, { force: true });
-      else if (Date.now() > deadline) throw new Error(`another process (${holder}) has been restoring the Bicep CLI for ${waitMs / 1000} s (${lockFile})`);
+      else if (Date.now() > deadline) throw new Error(`another process (${holder}) has been restoring the Bicep CLI for ${waitMs / 1000} s (${lockFile})`, { cause: error });
       else await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }
