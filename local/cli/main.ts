@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // weather-pipeline: one screen of entry point. Subcommands load lazily, so `--help` starts instantly.
 import type { Command } from './command.ts';
-import { CLIError } from './errors.ts';
+import { CLIError, EXIT_CODES_HELP } from './errors.ts';
 import { printableLines } from '../printable.ts';
 
 
@@ -21,6 +21,8 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.description}`),
     '',
     'Run `weather-pipeline <command> --help` for its options.',
+    '',
+    EXIT_CODES_HELP,
   ].join('\n');
 }
 
@@ -28,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     console.log(usage());
-    return name ? 0 : 1;
+    return name ? 0 : 2; // no command is a usage error, like any other
   }
   const entry = COMMANDS[name];
   let command: Command | undefined;
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!entry) throw new CLIError('E_USAGE', `Unknown command "${name}"`);
     command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(`${command.usage}\n\n${command.description}`);
+      console.log(`${command.usage}\n\n${command.description}\n\n${EXIT_CODES_HELP}`);
       return 0;
     }
     return await command.run(rest);

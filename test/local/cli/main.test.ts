@@ -36,7 +36,7 @@ describe('main', () => {
     [['teleport'], 2],
     [['pipeline', '--cities', 'x.jsonl', '--start', '2023-01-01', '--end', '2023-01-02', '--synthetic'], 2],
     [['--help'], 0],
-    [[], 1],
+    [[], 2],
   ])('returns exit code for %j → %i', async (argv, code) => {
     expect(await main(argv)).toBe(code);
   });
