@@ -35,6 +35,15 @@ export class ValidationError extends AppError {
   }
 }
 
+/** What a request names (a side table, a run) does not exist; `field` names the parameter that named it. */
+export class NotFoundError extends AppError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_NOT_FOUND', message);
+    this.field = field;
+  }
+}
+
 /** A remote dependency failed in a way worth retrying (5xx, timeout, reset). */
 export class UpstreamError extends AppError {
   readonly status: number | undefined;

@@ -113,6 +113,8 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
         start: workload.start,
         end: workload.end,
         offline: true,
+        // The scale workload's cities are made up; their data is too, and knowingly so.
+        synthetic: true,
         env: { [STORAGE_CONNECTION]: azurite.connectionString, [EVENTHUB_CONNECTION]: hub.connectionString, ...UNLIMITED_API },
         timeoutMs: workload.timeoutMs,
         stdout: discard,

@@ -18,7 +18,7 @@ export interface BlobStore {
   /** Reads a blob as text, or undefined when it does not exist. */
   getText(container: string, name: string): Promise<string | undefined>;
   /** Streams a blob's bytes (a city file may be large); undefined when it does not exist. */
-  openRead(container: string, name: string): Promise<{ stream: NodeJS.ReadableStream; metadata: Record<string, string>; etag: string } | undefined>;
+  openRead(container: string, name: string): Promise<{ stream: NodeJS.ReadableStream; metadata: Record<string, string>; etag: string; lastModified?: Date } | undefined>;
   /** Deletes a blob if it exists; true when one was deleted. */
   deleteIfExists(container: string, name: string): Promise<boolean>;
   /** Lists blob names under a prefix, in name order. */
@@ -90,7 +90,10 @@ export function createBlobStore(service: BlobServiceClient): BlobStore {
       try {
         const response = await service.getContainerClient(container).getBlobClient(name).download();
         if (!response.readableStreamBody) return undefined;
-        return { stream: response.readableStreamBody, metadata: response.metadata ?? {}, etag: response.etag ?? '' };
+        return {
+          stream: response.readableStreamBody, metadata: response.metadata ?? {}, etag: response.etag ?? '',
+          ...(response.lastModified ? { lastModified: response.lastModified } : {}),
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

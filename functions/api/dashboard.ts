@@ -14,8 +14,9 @@ export interface DashboardDeps {
 }
 
 export const MAX_DASHBOARD_ROWS = 24_000;
+export const DASHBOARD_PARAMETERS = ['from', 'to'] as const;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const SELECT = ['PartitionKey', 'RowKey', 'city', 'lat', 'lng', 'min', 'max', 'mean', 'count', 'missingHours'];
+const SELECT = ['PartitionKey', 'RowKey', 'city', 'lat', 'lng', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'];
 
 function monthParam(request: HttpRequest, name: 'from' | 'to', fallback: string): string {
   const value = request.query.get(name);

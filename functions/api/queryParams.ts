@@ -6,6 +6,9 @@ export const DEFAULT_PAGE_SIZE = 100;
 
 export interface CitiesQuery { pageSize: number; continuationToken: string | undefined }
 
+/** The parameters the route reads (its definition declares the same list, for clients and the hostile-input test). */
+export const CITIES_PARAMETERS = ['pageSize', 'continuationToken'] as const;
+
 /** Parameters besides ours that the platform itself sends: `code` carries the function key. */
 const PLATFORM = new Set(['code']);
 
@@ -18,7 +21,7 @@ export function only(query: URLSearchParams, allowed: readonly string[]): void {
 }
 
 export function parseCitiesQuery(query: URLSearchParams): CitiesQuery {
-  only(query, ['pageSize', 'continuationToken']);
+  only(query, CITIES_PARAMETERS);
   const rawSize = query.get('pageSize');
   let pageSize = DEFAULT_PAGE_SIZE;
   if (rawSize !== null) {

@@ -39,7 +39,8 @@ export interface CityDayEvent {
   date: string; // YYYY-MM-DD (UTC)
   /** 24 hourly temperature_2m readings in °C, hour 0..23 UTC; null = missing, never zero. */
   hourly: (number | null)[];
-  source: { api: string; model?: string; fetchedAt: string; runId?: string };
+  /** `synthetic: true` when a stand-in made the readings up (never from the real API): results computed from it say so. */
+  source: { api: string; model?: string; fetchedAt: string; runId?: string; synthetic?: true };
 }
 
 export const EVENT_SCHEMA_VERSION = 1;

@@ -10,7 +10,7 @@ import type { QueueSender } from '../adapters/queues.ts';
 import { keepRawResponse } from '../adapters/rawResponses.ts';
 import { RESOURCES } from '../config/settings.ts';
 import { splitIntoWindows } from '../core/dates.ts';
-import type { NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
+import { SYNTHETIC_MODEL, type NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
 import { parseFetchJob } from '../core/weather/parseFetchJob.ts';
 import { normaliseRawResponse, type RawResponseInfo } from '../core/weather/rawResponse.ts';
 import type { CityDayEvent, FetchJob } from '../core/model.ts';
@@ -78,7 +78,7 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
 
   const events: CityDayEvent[] = [];
   const responses: { info: RawResponseInfo; body: Uint8Array }[] = [];
-  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0 };
+  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 };
   let weight = 0;
   let calls = 0;
   try {
@@ -86,9 +86,11 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
       const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
       weight += result.weight * result.attempts;
       calls += result.attempts;
-      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for.
+      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for; a
+      // stand-in's made-up response is kept as `synthetic`, never as a model the real archive would name.
+      const model = result.response.synthetic ? SYNTHETIC_MODEL : 'era5';
       const info: RawResponseInfo = {
-        cityId: job.cityId, city: job.city, lat: job.lat, lng: job.lng, ...window, fetchedAt: deps.now().toISOString(), runId: job.runId, model: 'era5',
+        cityId: job.cityId, city: job.city, lat: job.lat, lng: job.lng, ...window, fetchedAt: deps.now().toISOString(), runId: job.runId, model,
       };
       const normalised = normaliseRawResponse(result.response, info);
       responses.push({ info, body: result.body });

@@ -3,6 +3,7 @@
 // --offline the Open-Meteo stand-in serving the recorded data.
 import { startAzurite } from '../azurite.ts';
 import { start as startEventHubs } from '../eventhubs/index.ts';
+import type { RecordedCells } from '../openmeteo/recordedCells.ts';
 import { startOpenMeteoStandIn, type RunningStandIn } from '../openmeteo/standIn.ts';
 import { EVENTHUB_CONNECTION, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
 import { ensureErrorType } from '../../functions/errors.ts';
@@ -22,7 +23,14 @@ function configured(settings: Settings, prefix: string): boolean {
   return Object.keys(settings).some((key) => (key === prefix || key.startsWith(`${prefix}__`)) && settings[key]?.trim());
 }
 
-export async function startEnvironment(base: Settings, options: { offline: boolean }): Promise<RunEnvironment> {
+export interface EnvironmentOptions {
+  offline: boolean;
+  /** With offline: let the stand-in make data up where the recording has none (marked synthetic). */
+  synthetic?: boolean;
+  recorded?: RecordedCells;
+}
+
+export async function startEnvironment(base: Settings, options: EnvironmentOptions): Promise<RunEnvironment> {
   const settings: Settings = { ...base };
   const closers: (() => Promise<void>)[] = [];
   const started: string[] = [];
@@ -46,11 +54,11 @@ export async function startEnvironment(base: Settings, options: { offline: boole
       started.push('Event Hubs emulator');
     }
     if (options.offline) {
-      standIn = await startOpenMeteoStandIn({ port: 0 });
+      standIn = await startOpenMeteoStandIn({ port: 0, synthetic: options.synthetic ?? false, ...(options.recorded ? { recorded: options.recorded } : {}) });
       const running = standIn;
       closers.push(() => running.close());
       settings[SETTINGS.weatherApiUrl] = standIn.url;
-      started.push('Open-Meteo stand-in (recorded data)');
+      started.push(options.synthetic ? 'Open-Meteo stand-in (recorded data; SYNTHETIC data where the recording has none)' : 'Open-Meteo stand-in (recorded data)');
     }
   } catch (error) {
     await close();

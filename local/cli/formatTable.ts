@@ -37,7 +37,7 @@ const name = (value: string | null | undefined): string => {
 const int = (value: number | undefined, width = 0) => (value === undefined ? '–' : String(value).padStart(width, '0'));
 
 /** What the printed table shows of a query's rows (JSON and CSV have every column): readable in ~110 columns. */
-function shownColumns(groupBy: GroupBy): ShownColumn[] {
+function shownColumns(groupBy: GroupBy, synthetic: boolean): ShownColumn[] {
   const columns: ShownColumn[] = [];
   if (groupBy.city) columns.push({ header: 'city', text: true, cell: (r) => name(r.city) });
   if (groupBy.time === 'none') columns.push({ header: 'period', text: true, cell: (r) => r.period });
@@ -51,12 +51,14 @@ function shownColumns(groupBy: GroupBy): ShownColumn[] {
   columns.push({ header: 'mean °C', cell: (r) => fixed(r.mean) });
   columns.push({ header: 'missing h', cell: (r) => r.missingHours.toLocaleString('en-US') });
   if (!groupBy.city) columns.push({ header: 'cities', cell: (r) => String(r.cities ?? 0) });
+  // Made-up temperatures never pass for weather: the column appears as soon as one row holds any.
+  if (synthetic) columns.push({ header: 'data', text: true, cell: (r) => (r.synthetic ? 'SYNTHETIC' : 'weather') });
   return columns;
 }
 
 /** A query's rows boxed like Flink's `TableResult.print()`, with its "N rows in set" line. */
 export function formatQueryTable(rows: readonly QueryRow[], groupBy: GroupBy): string {
-  const columns = shownColumns(groupBy);
+  const columns = shownColumns(groupBy, rows.some((r) => r.synthetic === true));
   const body = rows.map((row) => columns.map((c) => c.cell(row)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...body.map((cells) => cells[i]!.length)));
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;

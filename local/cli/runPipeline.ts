@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { RESOURCES } from '../../functions/config/settings.ts';
+import { DEFAULT_WEATHER_API_URL, RESOURCES, SETTINGS } from '../../functions/config/settings.ts';
 import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
 import type { FunctionDefinition } from '../../functions/app/definition.ts';
 import { readCityFile } from '../../functions/core/city/readCityFile.ts';
@@ -19,12 +19,17 @@ import { AppError, ensureErrorType } from '../../functions/errors.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
 import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
+import { loadRecordedCells } from '../openmeteo/recordedCells.ts';
 import { consoleSink, type LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
-import { formatMonthlyTable, formatRejected } from './formatTable.ts';
+import { formatMonthlyTable } from './formatTable.ts';
+import { formatLineReport } from './lineReport.ts';
+import { printableLines } from '../printable.ts';
+import { assertRecordingCovers } from './offlineCoverage.ts';
 import { formatRunQuery, monthlyCsv, readRunDays } from './runSummary.ts';
 import { startProgress } from './progress.ts';
+import { probeConnect, unreachable, watchFetches } from './weatherApiReach.ts';
 import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
 import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
 import { createProgressSampler } from './sampleProgress.ts';
@@ -40,6 +45,8 @@ export interface PipelineOptions {
   /** Print this query over the run's cities and months at the end, instead of every city-month. */
   groupBy?: GroupBy;
   offline?: boolean;
+  /** With offline: make data up where the recording has none, marked synthetic in every output. */
+  synthetic?: boolean;
   verbose?: boolean;
   /** Settings (process.env by default): STORAGE / EVENTHUB set means "use those, start nothing". */
   env?: Settings;
@@ -102,11 +109,20 @@ async function scanLocalFile(options: PipelineOptions): Promise<LocalFile> {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const say = (text: string) => stderr.write(`${text}\n`);
+  // Every line printed passes through printableLines: city names, reasons and paths come from input.
+  const say = (text: string) => stderr.write(`${printableLines(text)}\n`);
+  const out = (text: string) => stdout.write(printableLines(text));
   await checkOptions(options);
   const local = await scanLocalFile(options);
+  const recorded = options.offline ? loadRecordedCells() : undefined;
+  if (recorded && !options.synthetic) await assertRecordingCovers(options.cities, options, recorded);
+  const apiUrl = (options.env ?? process.env)[SETTINGS.weatherApiUrl]?.trim() || DEFAULT_WEATHER_API_URL;
+  if (!options.offline) {
+    const failure = await probeConnect(apiUrl);
+    if (failure) throw unreachable(apiUrl, failure, 'no connection could be opened, so nothing was started');
+  }
   const began = new Date();
-  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false });
+  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false, synthetic: options.synthetic ?? false, ...(recorded ? { recorded } : {}) });
   if (environment.started.length > 0) say(`Started ${environment.started.join(', ')}`);
   let host: ReturnType<typeof createLocalHost> | undefined;
   try {
@@ -134,13 +150,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     say(`Uploaded ${fileName} to ${RESOURCES.citiesContainer}/ (${options.start}..${options.end}); waiting for the app to finish`);
     const sample = createProgressSampler(running, environment.standIn);
     const progress = startProgress(stderr, sample);
+    // The first fetches failing to connect, every attempt, end the run at once instead of after the queue's retries.
+    const watch = options.offline ? undefined : watchFetches(running, apiUrl, { threshold: Math.min(3, Math.max(1, local.cityIds.size)) });
     try {
-      await running.waitForIdle({ timeoutMs: options.timeoutMs ?? 15 * 60_000 });
+      await Promise.race([running.waitForIdle({ timeoutMs: options.timeoutMs ?? 15 * 60_000 }), ...(watch ? [watch.failed] : [])]);
     } catch (error) {
+      watch?.stop();
       await progress.stop();
       if (error instanceof IdleTimeoutError) throw new CLIError('E_TIMEOUT', `${error.message}; rerun with --verbose to see the functions' logs`);
       throw error;
     }
+    watch?.stop();
     const final = await sample();
     const seconds = (Date.now() - began.getTime()) / 1000;
     const n = (value: number) => value.toLocaleString('en-US');
@@ -148,20 +168,22 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
     const blobs = running.app.clients.blobService();
     const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
-    if (rejections.total > 0) stdout.write(`${formatRejected(fileName, rejections.rejected, rejections.total)}\n\n`);
+    const lineReport = formatLineReport(fileName, rejections);
+    if (lineReport) out(`${lineReport}\n\n`);
     const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
     const table = rows.length === 0 ? 'No monthly aggregates were produced.'
-      : options.groupBy ? await formatRunQuery(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, options.groupBy) : formatMonthlyTable(rows);
-    stdout.write(`${table}\n`);
+      : options.groupBy ? await formatRunQuery(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, options.groupBy) : formatMonthlyTable(rows.map(markSynthetic));
+    out(`${table}\n`);
+    if (rows.some((r) => r.synthetic)) out(`${SYNTHETIC_MARK}: made up by the Open-Meteo stand-in (--synthetic), not weather\n`);
     const days = options.json || options.html ? await readRunDays(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, rows.length) : undefined;
     const { jsonPath, htmlPath, csvPath } = await writeOutputs(options, rows, began, days);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
-    if (jsonPath || csvPath) stdout.write('\n');
-    if (jsonPath) stdout.write(`JSON:  ${shown(jsonPath)}\n`);
-    if (csvPath) stdout.write(`CSV:   ${shown(csvPath)}\n`);
-    if (htmlPath) stdout.write(`Chart: ${shown(htmlPath)}\n`);
+    if (jsonPath || csvPath) out('\n');
+    if (jsonPath) out(`JSON:  ${shown(jsonPath)}\n`);
+    if (csvPath) out(`CSV:   ${shown(csvPath)}\n`);
+    if (htmlPath) out(`Chart: ${shown(htmlPath)}\n`);
     const ledger = await readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''));
-    stdout.write(`\n${formatRunLedger(ledger)}\n`);
+    out(`\n${formatRunLedger(ledger)}\n`);
 
     const failures = await poisonedSince(running.app.clients.queueService(), began);
     if (failures.length > 0) throw new CLIError('E_POISON', `${failures.length} message(s) failed 5 times and are in a poison queue:\n  ${failures.join('\n  ')}`);
@@ -176,6 +198,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await host?.stop().catch(() => undefined);
     await environment.close();
   }
+}
+
+const SYNTHETIC_MARK = '[SYNTHETIC]';
+
+function markSynthetic(row: MonthlyRow): MonthlyRow {
+  return row.synthetic ? { ...row, city: `${row.city} ${SYNTHETIC_MARK}` } : row;
 }
 
 async function writeOutputs(options: PipelineOptions, rows: readonly MonthlyRow[], generatedAt: Date, days: DayRow[] | undefined): Promise<{ jsonPath?: string; htmlPath?: string; csvPath?: string }> {

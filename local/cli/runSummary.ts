@@ -20,7 +20,7 @@ export async function formatRunQuery(table: TableClient, cityIds: ReadonlySet<st
   return `${heading}\n${formatQueryTable(rows, groupBy)}`;
 }
 
-const MONTHLY_COLUMNS = ['city', 'year', 'month', 'min', 'max', 'mean', 'count', 'missingHours'] as const;
+const MONTHLY_COLUMNS = ['city', 'year', 'month', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'] as const;
 
 /** The same rows and columns as the `--json` file, one line each. */
 export function monthlyCsv(rows: readonly MonthlyRow[]): string {

@@ -9,12 +9,13 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { ensureStorageResources } from '../../functions/adapters/ensureResources.ts';
 import { parseHostJson, readHostJsonFile } from './hostJson.ts';
 import { applyHostJsonOverrides } from './hostJsonOverrides.ts';
-import { consoleSink, InvocationTracker, type FunctionStats, type LogSink } from './invocations.ts';
+import { consoleSink, InvocationTracker, type FunctionStats, type InvocationOutcome, type LogSink } from './invocations.ts';
 import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
 import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
 import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
 import { startHttpServer, type RunningHttpServer } from './httpServer.ts';
 import { resolveKeys } from './httpAuth.ts';
+import { createRedactor } from './redact.ts';
 import { startBlobWatcher, type RunningBlobWatcher } from './blobWatcher.ts';
 import { probeIdle, waitForIdle, type IdleProbe, type IdleSources } from './idleMonitor.ts';
 import { sleep } from './sleep.ts';
@@ -26,6 +27,8 @@ export interface LocalHostOptions {
   hostJson?: unknown;
   /** 7071 by default, 0 for any free port. */
   httpPort?: number;
+  /** Request body cap and request timeout of the HTTP server (defaults in httpServer.ts). */
+  httpOptions?: { maxBodyBytes?: number; requestTimeoutMs?: number };
   verbose?: boolean;
   log?: LogSink;
   /** The container to announce on a queue as Event Grid would; `cities` → `city-files` by default, false for none. */
@@ -49,6 +52,8 @@ export interface LocalHost {
   idle(): boolean;
   stats(): LocalHostStats;
   waitForIdle(options: { timeoutMs: number }): Promise<void>;
+  /** Calls `listener` after each invocation with its outcome; returns the unsubscribe. */
+  onInvocation(listener: (outcome: InvocationOutcome) => void): () => void;
 }
 
 function expectConnection(definition: FunctionDefinition, actual: string, expected: string): void {
@@ -68,8 +73,9 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     ...options.settings,
   };
   const hostSettings = parseHostJson(applyHostJsonOverrides(options.hostJson ?? readHostJsonFile(), options.settings));
-  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false));
   const keys = resolveKeys(options.settings);
+  const secrets = [keys.functionKey, keys.masterKey, config.weather.apiKey];
+  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false), createRedactor(secrets));
   const queues = new Map<string, RunningQueueTrigger>();
   const timers = new Map<string, RunningTimerTrigger>();
   const hubs = new Map<string, RunningEventHubTrigger>();
@@ -133,7 +139,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         }
       }
     }
-    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow() });
+    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow(), ...options.httpOptions });
   }
 
   return {
@@ -183,5 +189,6 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
       lastProbe,
     }),
     waitForIdle: ({ timeoutMs }) => waitForIdle(idleSources(), { timeoutMs, signal: stopping.signal }),
+    onInvocation: (listener) => tracker.onInvocation(listener),
   };
 }

@@ -95,7 +95,8 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
         .catch((error: unknown) => tracker.log('warning', `lease renewal failed for ${message.messageId}: ${ensureErrorType(error).message}`));
     }, (LEASE_SECONDS * 1000) / 2);
     const context = tracker.context(functionName, metadata(message));
-    const result = await tracker.invoke(functionName, context, () => handler(messageBody(message.messageText), context));
+    const body = messageBody(message.messageText);
+    const result = await tracker.invoke(functionName, context, () => handler(body, context), body);
     clearInterval(renew);
     if (result.ok) {
       await deleteProcessed(queue, message, popReceipt);

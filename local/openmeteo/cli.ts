@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { startOpenMeteoStandIn, type StandInOptions } from './standIn.ts';
 
 const HELP = `Open-Meteo archive stand-in: GET /v1/archive with the real query contract.
-Serves the recorded 2023 data for the seed's 48 grid cells, synthetic data elsewhere.
+Serves the recorded 2023 data for the seed's 48 grid cells, and synthetic data elsewhere: made-up temperatures,
+marked "synthetic": true in each answer (the pipeline then marks every result computed from them). With
+--recorded-only, places and dates outside the recording get a 400 instead.
 
 Usage: npm run openmeteo -- [options]
 
@@ -20,6 +22,7 @@ Usage: npm run openmeteo -- [options]
   --limit-per-minute N     enforce N weighted calls per minute (real 429 past it)
   --available-until DATE   last day the archive has (default yesterday, UTC)
   --seed N                 seed for the fault dice
+  --recorded-only          refuse (400) what the recording does not cover instead of making data up
   -h, --help               show this help
 `;
 
@@ -34,10 +37,10 @@ function number(value: string | undefined, name: string): number | undefined {
 }
 
 const flags = ['port', 'host', 'latency-ms', 'rate-429', 'retry-after', 'rate-5xx', 'hang-rate', 'truncate-rate', 'slow-body-ms', 'null-trailing-days', 'limit-per-minute', 'available-until', 'seed'] as const;
-let values: Partial<Record<(typeof flags)[number] | 'help', string | boolean>>;
+let values: Partial<Record<(typeof flags)[number] | 'help' | 'recorded-only', string | boolean>>;
 try {
   ({ values } = parseArgs({
-    options: { help: { type: 'boolean', short: 'h' }, ...Object.fromEntries(flags.map((flag) => [flag, { type: 'string' as const }])) },
+    options: { help: { type: 'boolean', short: 'h' }, 'recorded-only': { type: 'boolean' }, ...Object.fromEntries(flags.map((flag) => [flag, { type: 'string' as const }])) },
     strict: true,
   }));
 } catch (error) {
@@ -63,6 +66,7 @@ const options: StandInOptions = {
   limitPerWindow: get('limit-per-minute'),
   availableUntil: values['available-until'] as string | undefined,
   seed: get('seed'),
+  synthetic: values['recorded-only'] !== true,
 };
 const standIn = await startOpenMeteoStandIn(options);
 console.log(`Open-Meteo stand-in listening on ${standIn.url}`);

@@ -1,10 +1,11 @@
 // An Open-Meteo archive stand-in: a real HTTP server on GET /v1/archive with the real query contract, serving
-// the recorded data (or synthetic data), with switches for the failures the real API and networks produce.
+// the recorded data (or synthetic data, marked as such), with switches for the failures the real API and networks
+// produce.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { requestWeight } from '../../functions/core/weather/requestWeight.ts';
 import { parseArchiveQuery } from './archiveQuery.ts';
-import { archiveBody, toWire } from './archiveBody.ts';
+import { archiveBody, isRecorded, toWire } from './archiveBody.ts';
 import { loadRecordedCells, type RecordedCells } from './recordedCells.ts';
 import { dice } from '../dice.ts';
 
@@ -36,6 +37,12 @@ export interface StandInOptions {
   /** Seed for the fault dice, so a run can be replayed. */
   seed?: number;
   recorded?: RecordedCells;
+  /**
+   * Make up data for locations or ranges the recording does not cover (default true; each such body carries
+   * `"synthetic": true`). false answers those with a 400 naming the location, as a user's offline run must not
+   * pass invented temperatures off as weather.
+   */
+  synthetic?: boolean;
 }
 
 export interface StandInStats {
@@ -48,6 +55,8 @@ export interface StandInStats {
   hangs: number;
   truncated: number;
   badRequests: number;
+  /** Locations answered with synthetic data. */
+  synthetic: number;
   /** Every valid archive call: arrival time, weight, status (0 = hung). */
   log: { at: number; weight: number; status: number }[];
 }
@@ -75,7 +84,7 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
   const windowMs = options.limitWindowMs ?? 60_000;
   const used = new Map<number, number>();
   const sockets = new Set<Socket>();
-  const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, log: [] };
+  const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, synthetic: 0, log: [] };
 
   function pickFault(): Fault | undefined {
     const next = queued.shift();
@@ -92,6 +101,13 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
     if ('reason' in query) {
       stats.badRequests++;
       return json(res, 400, { error: true, reason: query.reason });
+    }
+    if (options.synthetic === false) {
+      const missing = query.locations.find((location) => !isRecorded(recorded, location, query));
+      if (missing) {
+        stats.badRequests++;
+        return json(res, 400, { error: true, reason: `The recording has no data for latitude ${missing.lat}, longitude ${missing.lng} from ${query.start} to ${query.end}; this stand-in makes up data only when asked to (--synthetic)` });
+      }
     }
     const at = Date.now();
     const days = (Date.parse(query.end) - Date.parse(query.start)) / 86_400_000 + 1;
@@ -131,7 +147,9 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
       return; // never answered; close() destroys the socket
     }
 
-    const text = toWire(query.locations.map((location) => archiveBody(recorded, location, query, options.nullTrailingDays ?? 0)));
+    const bodies = query.locations.map((location) => archiveBody(recorded, location, query, options.nullTrailingDays ?? 0));
+    stats.synthetic += bodies.filter((b) => b.synthetic).length;
+    const text = toWire(bodies);
     const body = Buffer.from(text, 'utf8');
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
     if (fault === 'truncate') {

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnostics, locateBicep, repoRoot, runBicep, type BicepRun } from './bicepCli.ts';
+import { diagnostics, ensureBicep, repoRoot, runBicep, type BicepRun } from './bicepCli.ts';
 
-const bicep = locateBicep();
+// Restores the CLI on first use where dotnet is installed (once for all workers), else says why the tests skip.
+const bicep = await ensureBicep();
 if (bicep.missing) console.warn(`infra lint tests skipped: ${bicep.missing}`);
 
 describe.skipIf(bicep.missing !== undefined)('bicep lint', () => {

@@ -8,7 +8,7 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import {
   buildTemplate,
   declaredResources,
-  locateBicep,
+  ensureBicep,
   moduleDeployment,
   moduleParameter,
   repoRoot,
@@ -19,7 +19,8 @@ import {
   type TemplateNode,
 } from './bicepCli.ts';
 
-const bicep = locateBicep();
+// Restores the CLI on first use where dotnet is installed (once for all workers), else says why the tests skip.
+const bicep = await ensureBicep();
 if (bicep.missing) console.warn(`infra tests skipped: ${bicep.missing}`);
 
 // Built-in role ids (the same in every tenant) and where each may be assigned.

@@ -13,6 +13,8 @@ export interface DashboardCity {
   name: string;
   lat: number | null;
   lng: number | null;
+  /** Some month of the city holds days a stand-in made up, not weather; absent otherwise. */
+  synthetic?: true;
   /** Aligned with `months`; null where the city has no entity for that month. */
   m: (MonthCell | null)[];
 }
@@ -53,6 +55,7 @@ export function dashboardData(rows: readonly MonthlyRow[], options: { title: str
       city = { id: row.cityId, name: row.city, lat: row.lat ?? null, lng: row.lng ?? null, m: months.map(() => null) };
       byId.set(row.cityId, city);
     }
+    if (row.synthetic) city.synthetic = true;
     city.m[monthIndex(monthKey(row)) - first] = [row.min, row.max, row.mean, row.count, row.missingHours];
   }
   let days: DashboardData['days'] = null;

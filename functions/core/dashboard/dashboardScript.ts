@@ -83,7 +83,7 @@ function renderHeatmap() {
     var row = svg('g', { class: 'row', 'data-city': c.id });
     var picked = state.compare.indexOf(c.id);
     if (picked >= 0) row.appendChild(svg('circle', { class: 'picked', cx: 4, cy: y + cellH / 2, r: 3.5, fill: PALETTE[picked] }));
-    var label = svg('text', { class: 'city-label' + (picked >= 0 ? ' selected' : ''), x: labelW - 8, y: y + cellH / 2 + 4, 'text-anchor': 'end', tabindex: 0, role: 'button' }, fit(c.name, labelW - 22, picked >= 0 ? 7.6 : 7));
+    var label = svg('text', { class: 'city-label' + (picked >= 0 ? ' selected' : ''), x: labelW - 8, y: y + cellH / 2 + 4, 'text-anchor': 'end', tabindex: 0, role: 'button' }, fit(c.name + (c.synthetic ? ' (synthetic)' : ''), labelW - 22, picked >= 0 ? 7.6 : 7));
     label.appendChild(svg('title', {}, c.name + (c.lat === null ? '' : ' (' + c.lat.toFixed(2) + ', ' + c.lng.toFixed(2) + ')') + ': click to compare'));
     label.addEventListener('click', function () { toggleCompare(c.id); });
     label.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggleCompare(c.id); } });
@@ -143,10 +143,10 @@ function overviewCsv() {
   var rows = [];
   sortedCities().forEach(function (c) {
     c.m.forEach(function (cell, j) {
-      if (cell) rows.push([c.name, c.id, c.lat, c.lng, DATA.months[j], metricOf(cell, state.metric), cell[3], cell[4]]);
+      if (cell) rows.push([c.name, c.id, c.lat, c.lng, DATA.months[j], metricOf(cell, state.metric), cell[3], cell[4], c.synthetic ? 'true' : '']);
     });
   });
-  download('overview-' + state.metric + '.csv', ['city', 'cityId', 'lat', 'lng', 'month', state.metric, 'count', 'missingHours'], rows);
+  download('overview-' + state.metric + '.csv', ['city', 'cityId', 'lat', 'lng', 'month', state.metric, 'count', 'missingHours', 'synthetic'], rows);
 }
 `;
 

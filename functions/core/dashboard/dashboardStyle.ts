@@ -21,6 +21,7 @@ button:disabled{opacity:.5;cursor:default}
 .hint,.note{color:var(--muted);font-size:.85rem;margin:8px 0 0}
 .note:empty{display:none}
 .warn{color:#b42318}
+.synthetic{border:2px solid #c92a2a;background:#fff5f5;color:#c92a2a;padding:8px 12px;border-radius:6px;font-weight:600}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 svg{display:block}
 svg text{font-size:12px;fill:var(--muted)}

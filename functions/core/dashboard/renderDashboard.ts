@@ -62,6 +62,10 @@ export function renderDashboard(rows: readonly MonthlyRow[], options: DashboardO
     ...(options.days ? { days: options.days } : {}),
     ...(options.daysUrl ? { daysUrl: options.daysUrl } : {}),
   });
+  // Made-up temperatures must never pass for weather: a banner, the city labels and the footer say which cities.
+  const synthetic = data.cities.filter((c) => c.synthetic === true).length;
+  const banner = synthetic === 0 ? '' :
+    `<p class="synthetic" role="alert">Synthetic data: ${synthetic} of ${data.cities.length} ${data.cities.length === 1 ? 'city has' : 'cities have'} temperatures made up by the Open-Meteo stand-in, not weather (marked "synthetic").</p>\n`;
   const body = data.cities.length === 0
     ? '<p>No monthly aggregates yet: run a city file through the pipeline first.</p>'
     : [
@@ -83,8 +87,8 @@ export function renderDashboard(rows: readonly MonthlyRow[], options: DashboardO
 <body>
 <main>
 <h1>${escapeHtml(title)}</h1>
-${body}
-<footer>${escapeHtml(ATTRIBUTION)} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>
+${banner}${body}
+<footer>${synthetic > 0 ? 'Cities marked synthetic: made-up data, not from Open-Meteo. Others: ' : ''}${escapeHtml(ATTRIBUTION)} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>
 </main>
 </body>
 </html>

@@ -1,5 +1,5 @@
 // The columns of a query's answer, decided by the groupBy alone, so JSON rows and CSV lines carry the same
-// fields in the same order. Adding a column (the `synthetic` marker, say) is one entry in COLUMNS.
+// fields in the same order. Adding a column is one entry in COLUMNS.
 import type { GroupBy } from './groupBy.ts';
 import type { QueryRow } from './queryRow.ts';
 
@@ -39,6 +39,8 @@ const COLUMNS: readonly ColumnSpec[] = [
   { name: 'maxCity', text: true, when: acrossCities },
   { name: 'maxCityId', text: true, when: acrossCities },
   { name: 'cities', when: acrossCities },
+  // true when any reading folded into the row was made up by a stand-in (never from the real API); null otherwise.
+  { name: 'synthetic', when: always },
 ];
 
 export function columnsFor(groupBy: GroupBy): ColumnName[] {

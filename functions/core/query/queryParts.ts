@@ -35,6 +35,7 @@ export function monthPart(entity: Record<string, unknown>): QueryPart {
     count: totals.count,
     missingHours: totals.missingHours,
     days: totals.days,
+    ...(totals.synthetic ? { synthetic: true } : {}),
   };
 }
 
@@ -53,6 +54,7 @@ export function dayParts(entity: Record<string, unknown>): QueryPart[] {
     count: day.count,
     missingHours: day.missing,
     days: 1,
+    ...(day.synthetic ? { synthetic: true } : {}),
   }));
 }
 

@@ -8,6 +8,8 @@ export interface ArchiveResponse {
   elevation?: number;
   utc_offset_seconds: 0;
   hourly: { time: string[]; temperature_2m: (number | null)[] };
+  /** Made-up data (our Open-Meteo stand-in says so with `"synthetic": true`; the real API never does). */
+  synthetic?: true;
 }
 
 /** The response does not have the shape we rely on; `field` names the first thing wrong. */
@@ -78,5 +80,6 @@ export function validateArchiveResponse(body: unknown): ArchiveResponse {
     ...(elevation === undefined ? {} : { elevation }),
     utc_offset_seconds: 0,
     hourly: { time: time as string[], temperature_2m: values as (number | null)[] },
+    ...(body.synthetic === true ? { synthetic: true as const } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { runPipeline } from '../runPipeline.ts';
 import { parse } from './parse.ts';
 import { groupByOption } from './pipeline.ts';

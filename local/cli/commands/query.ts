@@ -17,7 +17,7 @@ import type { QueryRow } from '../../../functions/core/query/queryRow.ts';
 import { ensureErrorType, ValidationError } from '../../../functions/errors.ts';
 import { CLIError } from '../errors.ts';
 import { formatQueryTable } from '../formatTable.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { parse } from './parse.ts';
 
 export interface QueryRunOptions {

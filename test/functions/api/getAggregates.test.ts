@@ -74,14 +74,33 @@ describe('createGetAggregatesHandler: one city, as callers used it before cross-
     expect(status).toBe(200);
     expect(headers?.['content-type']).toMatch(/^text\/csv/);
     expect(text.split('\r\n')).toEqual([
-      'cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt',
-      'peabody-ma-usa,"Peabody, MA, USA",42.53,-70.98,2023-01,2023,1,0,33,16.5,792,48,0,2,2023-01-01T00:00:00Z,2023-01-02T23:00:00Z',
-      'peabody-ma-usa,"Peabody, MA, USA",42.53,-70.98,2023-02,2023,2,20,43,31.5,756,24,0,1,2023-02-01T00:00:00Z,2023-02-01T23:00:00Z',
+      'cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt,synthetic',
+      'peabody-ma-usa,"Peabody, MA, USA",42.53,-70.98,2023-01,2023,1,0,33,16.5,792,48,0,2,2023-01-01T00:00:00Z,2023-01-02T23:00:00Z,',
+      'peabody-ma-usa,"Peabody, MA, USA",42.53,-70.98,2023-02,2023,2,20,43,31.5,756,24,0,1,2023-02-01T00:00:00Z,2023-02-01T23:00:00Z,',
       '',
     ]);
     const body = await json('city=peabody-ma-usa&from=2023-01&to=2023-02');
     expect(body.columns.join(',')).toBe(text.split('\r\n')[0]);
     for (const row of body.rows) expect(Object.keys(row)).toEqual(body.columns);
+  });
+
+  it('marks rows computed from synthetic days in JSON and CSV, also when folded into a year or across cities', async () => {
+    const own = await newTable(connectionString, 'apisynth');
+    const cities = (await newTable(connectionString, 'apisynthcities')).client;
+    await cities.createEntity({ partitionKey: 'city', rowKey: 'made-up', city: 'Made Up', lat: 0, lng: 0 });
+    const madeUp = (date: string) => dayRecord(makeEvent({ date, source: { api: 'a', fetchedAt: '2023-09-23T10:00:00Z', synthetic: true } }));
+    await own.table.applyCity('made-up', { city: 'Made Up', lat: 0, lng: 0 }, new Map([['2023-01', [madeUp('2023-01-01')]], ['2023-02', [day('2023-02-01', 1)]]]));
+    await own.table.applyCity('x', place('x'), new Map([['2023-01', [day('2023-01-05', 1)]]]));
+    const h = createGetAggregatesHandler({ aggregates: own.table, cities });
+    const rows = async (query: string) => (JSON.parse((await call(query, h)).text) as Body).rows;
+    expect((await rows('city=made-up&from=2023-01&to=2023-02')).map((r) => r.synthetic)).toEqual([true, null]);
+    expect((await rows('city=made-up&from=2023-01&to=2023-02&groupBy=year'))[0]?.synthetic).toBe(true);
+    expect((await rows('from=2023-01&to=2023-02&groupBy=month')).map((r) => r.synthetic)).toEqual([true, null]);
+    expect((await rows('city=made-up&from=2023-01&to=2023-02&groupBy=city,day')).map((r) => r.synthetic)).toEqual([true, null]);
+    const csv = (await call('city=made-up&from=2023-01&to=2023-02&format=csv', h)).text.split('\r\n');
+    expect(csv[0]).toMatch(/,synthetic$/);
+    expect(csv[1]).toMatch(/^made-up,.*,2023-01,.*,true$/);
+    expect(csv[2]).toMatch(/^made-up,.*,2023-02,.*,$/);
   });
 
   it('accepts a city name, resolved exactly from the cities table or by its slug', async () => {

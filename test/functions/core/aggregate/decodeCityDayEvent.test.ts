@@ -44,6 +44,7 @@ describe('decodeCityDayEvent', () => {
     ['a reading above 70 °C', { ...makeEvent(), hourly: hourly({ 7: 71 }) }, /hourly\[7\] = 71 is outside/],
     ['a reading below -100 °C', { ...makeEvent(), hourly: hourly({ 0: -100.5 }) }, /hourly\[0\] = -100.5 is outside/],
     ['no source', { ...makeEvent(), source: undefined }, /^source must be an object/],
+    ['a source.synthetic that is not true', makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00Z', synthetic: 'no' as unknown as true } }), /^source.synthetic must be true when present/],
     ['no source.api', { ...makeEvent(), source: { fetchedAt: '2023-09-23T10:00:00Z' } }, /^source.api/],
     ['a fetchedAt without zone', makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00' } }), /fetchedAt/],
     ['a fetchedAt that is not a time', makeEvent({ source: { api: 'a', fetchedAt: 'yesterday' } }), /fetchedAt/],

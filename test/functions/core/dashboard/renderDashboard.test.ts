@@ -94,6 +94,20 @@ describe('renderDashboard', () => {
     expect(() => new Function(DASHBOARD_SCRIPT)).not.toThrow();
   });
 
+  it('says which cities are synthetic: a banner, the picker, the caption and the credit line', () => {
+    const html = renderDashboard([row({ cityId: 'a', city: 'A' }), row({ cityId: 'b', city: 'B', synthetic: true })]);
+    expect(html).toContain('<p class="synthetic" role="alert">Synthetic data: 1 of 2 cities have temperatures made up by the Open-Meteo stand-in, not weather');
+    expect([...html.matchAll(/<option value="s\d">([^<]*)<\/option>/g)].map((m) => m[1])).toEqual(['A', 'B (synthetic)']);
+    expect(html).toContain('<figcaption>SYNTHETIC, not weather · ');
+    expect(html).toContain('Cities marked synthetic: made-up data, not from Open-Meteo.');
+    expect(renderDashboard([row({})])).not.toMatch(/Synthetic data|\(synthetic\)|SYNTHETIC|marked synthetic/);
+  });
+
+  it('reads the synthetic mark of an entity into the row', () => {
+    expect(monthlyRowFromEntity({ partitionKey: 'a', rowKey: 'M|2023-01', city: 'A', synthetic: true })?.synthetic).toBe(true);
+    expect(monthlyRowFromEntity({ partitionKey: 'a', rowKey: 'M|2023-01', city: 'A' })).not.toHaveProperty('synthetic');
+  });
+
   it('says so when there is no data yet', () => {
     const html = renderDashboard([]);
     expect(html).toContain('No monthly aggregates yet');

@@ -32,6 +32,12 @@ describe('validateArchiveResponse', () => {
     });
   });
 
+  it('keeps a stand-in\'s "synthetic": true, and only true', () => {
+    expect(validateArchiveResponse({ ...good(), synthetic: true }).synthetic).toBe(true);
+    expect(validateArchiveResponse({ ...good(), synthetic: 'yes' })).not.toHaveProperty('synthetic');
+    expect(validateArchiveResponse(good())).not.toHaveProperty('synthetic');
+  });
+
   it('accepts a body without elevation (the recorded data has none)', () => {
     const { elevation: _drop, ...body } = good();
     expect(validateArchiveResponse(body).elevation).toBeUndefined();
