@@ -146,6 +146,7 @@ var tableNames = [
   'aggregates'
   'cities'
   'runs'
+  'quota'
 ]
 var eventHubName = 'temperatures'
 var consumerGroupName = 'aggregator'

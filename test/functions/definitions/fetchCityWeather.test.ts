@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureStorageResources } from '../../../functions/adapters/ensureResources.ts';
 import { createClients } from '../../../functions/app/clients.ts';
 import type { AppContext } from '../../../functions/app/definition.ts';
 import { loadConfig } from '../../../functions/config/loadConfig.ts';
@@ -21,7 +22,8 @@ describe('fetchCityWeather (definition)', () => {
     standIn = await startOpenMeteoStandIn({ availableUntil: '2023-12-31' });
     const config = loadConfig({ STORAGE: storage, EVENTHUB: eventHubs, EVENTHUB_NAME: 'temperatures', WEATHER_API_URL: standIn.url, WEATHER_API_KEY: 'test-key' });
     app = { config, clients: createClients(config), now: () => new Date() };
-    await app.clients.blobService().getContainerClient(RESOURCES.rawContainer).createIfNotExists();
+    // The tables it writes (runs, quota) as the host creates them: alone, this file must not rely on another's set-up.
+    await ensureStorageResources(app.clients);
   });
   afterAll(async () => {
     await app?.clients.close();
@@ -50,5 +52,10 @@ describe('fetchCityWeather (definition)', () => {
     expect(logs.join('\n')).toContain(`run=${runId} city=${cityId}`);
     expect(logs.join('\n')).not.toContain('test-key');
     expect(standIn.stats().calls).toBe(1);
+    // The call spent a slice of the shared quota, claimed in Table `quota` (not the fallback share).
+    const quota = app.clients.table(RESOURCES.quotaTable).listEntities<{ window: string; claimed: number }>();
+    const windows: string[] = [];
+    for await (const entity of quota) if (entity.claimed >= 1) windows.push(entity.window);
+    expect(new Set(windows)).toEqual(new Set(['minute', 'hour', 'day']));
   });
 });
