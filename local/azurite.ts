@@ -26,6 +26,8 @@ export interface AzuriteOptions {
   tls?: { certPath: string; keyPath: string };
   /** Accept Entra ID bearer tokens (Azurite's `--oauth basic`: issuer, audience and lifetime are checked; needs tls). */
   oauth?: boolean;
+  /** Node options for Azurite's process, before its script (e.g. `--require` of a test preload). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RunningAzurite {
@@ -35,6 +37,8 @@ export interface RunningAzurite {
   /** A connection string the Azure SDKs and the Functions host accept. */
   connectionString: string;
   close(): Promise<void>;
+  /** SIGKILL: Azurite gets no chance to save what it holds in memory (see docs/reliability.md). */
+  kill(): Promise<void>;
 }
 
 const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at (https?:\/\/\S+)/;
@@ -61,6 +65,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   // The folder is Azurite's working directory too, and spawn fails with a misleading ENOENT when it is missing.
   if (options.location) mkdirSync(options.location, { recursive: true });
   const args = [
+    ...(options.nodeArgs ?? []),
     ...(options.maxHeapMiB ? [`--max-old-space-size=${options.maxHeapMiB}`] : []),
     azuriteMain(),
     '--blobHost', host, '--queueHost', host, '--tableHost', host,
@@ -82,6 +87,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     tableEndpoint: `${table}/${DEV_ACCOUNT}`,
     connectionString: azuriteConnectionString(blob, queue, table),
     close: () => stop(child, scratch),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    },
   };
 }
 
