@@ -54,6 +54,12 @@ export function azuriteConnectionString(blob: string, queue: string, table: stri
   ].join(';') + ';';
 }
 
+/**
+ * Loaded into Azurite's process: when the process that started it goes away, even by SIGKILL (the IPC channel then
+ * closes), Azurite stops as on Ctrl-C (SIGTERM: on disk, it saves first) instead of living on as an orphan.
+ */
+const EXIT_WITH_PARENT = `data:text/javascript,process.on('disconnect',()=>process.kill(process.pid,'SIGTERM'))`;
+
 function azuriteMain(): string {
   const require = createRequire(import.meta.url);
   return join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
@@ -65,6 +71,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   // The folder is Azurite's working directory too, and spawn fails with a misleading ENOENT when it is missing.
   if (options.location) mkdirSync(options.location, { recursive: true });
   const args = [
+    '--import', EXIT_WITH_PARENT,
     ...(options.nodeArgs ?? []),
     ...(options.maxHeapMiB ? [`--max-old-space-size=${options.maxHeapMiB}`] : []),
     azuriteMain(),
@@ -78,7 +85,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     ...(options.oauth ? ['--oauth', 'basic'] : []),
   ];
   // Azurite writes its debug log and extent metadata into the working directory: keep them out of the repo.
-  const child = spawn(process.execPath, args, { cwd: options.location ?? scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: options.location ?? scratch, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // The channel exists only so Azurite notices our death; it must not keep this process alive.
+  child.channel?.unref();
   const endpoints = await waitForEndpoints(child, options.verbose ?? false);
   const { Blob: blob, Queue: queue, Table: table } = endpoints;
   return {
