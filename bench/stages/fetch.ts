@@ -56,11 +56,21 @@ export const fetchBench: Bench = {
   async run(options = {}) {
     const instances = Number(option(options, 'instances', /^([1-9]|1\d|20)$/, '1'));
     const quota = option(options, 'quota', /^(shared|instance)$/, 'shared');
-    const [azurite, hub, standIn] = await Promise.all([
+    const started = await Promise.allSettled([
       startAzurite(),
       startEmulatorChild(),
       startOpenMeteoStandIn({ latencyMs: LATENCY_MS, limits: { perMinute: PER_MINUTE, perHour: 5_000, perDay: 10_000 } }),
-    ]);
+    ] as const);
+    const [azurite, hub, standIn] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as [
+      Awaited<ReturnType<typeof startAzurite>> | undefined,
+      Awaited<ReturnType<typeof startEmulatorChild>> | undefined,
+      Awaited<ReturnType<typeof startOpenMeteoStandIn>> | undefined,
+    ];
+    if (!azurite || !hub || !standIn) {
+      // What did start must not outlive the failure (an emulator child left running as an orphan).
+      await Promise.all([azurite?.close(), hub?.close(), standIn?.close()]);
+      throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+    }
     const settings = {
       [STORAGE_CONNECTION]: azurite.connectionString,
       [EVENTHUB_CONNECTION]: hub.connectionString,
