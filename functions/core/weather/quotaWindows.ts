@@ -34,7 +34,7 @@ export type ClaimPlan =
 export const EPSILON = 1e-9;
 /** A claim takes at most this share of what is still free, so a window is never held by one instance's slice. */
 export const FREE_SHARE = 1 / 4;
-/** A slice is at most this share of the smallest window's limit: what a killed instance can take with it. */
+/** A slice is at most this share of its window's limit: the most a killed instance can take with it. */
 export const SLICE_CAP_SHARE = 1 / 16;
 /** No call is admitted this close to a minute boundary: tolerates that much clock skew between us and the API. */
 export const WINDOW_GUARD_MS = 1_000;
@@ -63,13 +63,17 @@ export function guardWait(windows: readonly LimitWindow[], now: number, guardMs:
   return wait;
 }
 
-/** Slow start per window: twice the last slice, from twice the need, up to the cap. */
+/** Slow start: twice the last slice, from an eighth of the cap (or twice the need), up to the cap. */
 export function sliceWant(need: number, lastGrant: number, cap: number): number {
-  return Math.max(need, Math.min(cap, lastGrant > 0 ? lastGrant * 2 : need * 2));
+  return Math.max(need, Math.min(cap, lastGrant > 0 ? lastGrant * 2 : Math.max(need * 2, cap / 8)));
 }
 
-export function sliceCap(windows: readonly LimitWindow[]): number {
-  return Math.min(...windows.map((w) => w.limit)) * SLICE_CAP_SHARE;
+/**
+ * Longer windows get larger slices (an hour's is 5,000 / 16 ≈ 312 on the free tier), so most claims touch the minute
+ * alone: every claim on a window competes with every other instance's claims on it.
+ */
+export function sliceCap(window: LimitWindow): number {
+  return window.limit * SLICE_CAP_SHARE;
 }
 
 /** The state a claim works on: the stored window if it is this one, a fresh one for a slot last used earlier. */

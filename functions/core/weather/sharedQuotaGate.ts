@@ -60,7 +60,6 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const storeRetryMs = options.storeRetryMs ?? DEFAULT_STORE_RETRY_MS;
   const guardMs = options.guardMs ?? WINDOW_GUARD_MS;
-  const cap = sliceCap(windows);
   const slices = new Map<string, Slice>();
   const stats: SharedQuotaStats = { claims: 0, storeErrors: 0, fallbackCalls: 0, lastStoreError: undefined };
   let storeDownUntil = Number.NEGATIVE_INFINITY;
@@ -73,7 +72,8 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
     const start = windowStartOf(window, now);
     let slice = slices.get(window.name);
     if (!slice || slice.start !== start) {
-      slice = { start, granted: 0, spent: 0, lastGrant: 0, exhausted: false, fallback: false };
+      // A busy instance starts the next window where it left off (its last slice), not from one call.
+      slice = { start, granted: 0, spent: 0, lastGrant: (slice?.lastGrant ?? 0) / 2, exhausted: false, fallback: false };
       slices.set(window.name, slice);
     }
     return slice;
@@ -87,7 +87,7 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
       const lacking = !slice.exhausted && available(slice, window) + EPSILON < weight;
       if (!lacking && owed === 0) continue;
       const need = lacking ? weight - Math.max(0, slice.granted - slice.spent) : 0;
-      requests.push({ window, slice, claim: { window, start: slice.start, need, want: lacking ? sliceWant(need, slice.lastGrant, cap) : 0, owed } });
+      requests.push({ window, slice, claim: { window, start: slice.start, need, want: lacking ? sliceWant(need, slice.lastGrant, sliceCap(window)) : 0, owed } });
     }
     if (!requests.some((r) => r.claim.need > 0)) return;
     if (now < storeDownUntil) {

@@ -56,13 +56,15 @@ describe('guardWait', () => {
 });
 
 describe('sliceWant', () => {
-  it('doubles from twice the need up to the cap, never below the need', () => {
-    const cap = sliceCap([minute, hour, day]);
+  it('doubles from an eighth of the cap up to the cap, never below the need', () => {
+    const cap = sliceCap(minute);
     expect(cap).toBe(37.5);
+    expect(sliceCap(hour)).toBe(312.5);
     const wants: number[] = [];
     let last = 0;
-    for (let i = 0; i < 7; i++) wants.push((last = sliceWant(1, last, cap)));
-    expect(wants).toEqual([2, 4, 8, 16, 32, 37.5, 37.5]);
+    for (let i = 0; i < 5; i++) wants.push((last = sliceWant(1, last, cap)));
+    expect(wants).toEqual([4.6875, 9.375, 18.75, 37.5, 37.5]);
+    expect(sliceWant(3, 0, 16)).toBe(6); // twice the need when that is more than an eighth of the cap
     expect(sliceWant(50, 37.5, cap)).toBe(50);
   });
 });

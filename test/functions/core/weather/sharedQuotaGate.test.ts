@@ -100,8 +100,8 @@ describe('createSharedQuotaGate', () => {
     for (const window of limits) {
       const spent = perWindow(log, window.windowMs);
       for (const total of spent.values()) expect(total).toBeLessThanOrEqual(window.limit + 1e-9);
-      // Where a longer window binds, it is spent to the full (less than one call's weight short).
-      if (window.limit <= 500) expect(Math.max(...spent.values())).toBeGreaterThan(window.limit - 2.61);
+      // Where a longer window binds, it is spent but for what each instance holds short of one more call.
+      if (window.limit <= 500) expect(Math.max(...spent.values())).toBeGreaterThan(window.limit - 6 * 2.61);
     }
   });
 
