@@ -108,7 +108,7 @@ export const fetchBench: Bench = {
         }),
         { metric: 'API calls answered 429', value: stats.rateLimited, unit: 'calls', target: { op: '<=', value: 0 }, note: `of ${stats.calls} calls in the whole stage` },
         { metric: "time to spend a minute's quota", value: (spentAfter[spentAfter.length - 1] ?? Number.NaN) / 1000, unit: 's', note: 'from the minute\'s start to its last served call' },
-        ...(claims === undefined ? [] : [{ metric: 'quota table claims in that minute', value: claims, unit: 'claims', note: `${(inMinute.length / Math.max(1, claims)).toFixed(1)} API calls per claim (a claim: one query + one transaction)` }]),
+        ...(claims === undefined ? [] : [{ metric: 'quota table claims in that minute', value: claims, unit: 'claims', note: `${(inMinute.length / Math.max(1, claims)).toFixed(1)} API calls per claim (a claim: one read and one conditional write of up to three entities)` }]),
       ];
     } finally {
       clearInterval(progress);
