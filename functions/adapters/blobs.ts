@@ -10,8 +10,11 @@ export interface BlobStore {
    * was lost finds the blob its first try wrote: the caller compares contents when that matters.
    */
   createIfAbsent(container: string, name: string, body: Uint8Array, options: { contentType: string; metadata?: Record<string, string> }): Promise<boolean>;
-  /** Reads a blob's bytes and metadata, or undefined when it does not exist. */
-  getBytes(container: string, name: string): Promise<{ body: Buffer; metadata: Record<string, string> } | undefined>;
+  /**
+   * Reads a blob's bytes, metadata and size, or undefined when it does not exist. A blob larger than `maxBytes` is
+   * not read: its body comes back empty, with its size.
+   */
+  getBytes(container: string, name: string, options?: { maxBytes?: number }): Promise<{ body: Buffer; metadata: Record<string, string>; size: number } | undefined>;
   /** Reads a blob as text, or undefined when it does not exist. */
   getText(container: string, name: string): Promise<string | undefined>;
   /** Streams a blob's bytes (a city file may be large); undefined when it does not exist. */
@@ -55,15 +58,20 @@ export function createBlobStore(service: BlobServiceClient): BlobStore {
         throw error;
       }
     },
-    async getBytes(container, name) {
+    async getBytes(container, name, options) {
       try {
-        const client = service.getContainerClient(container).getBlobClient(name);
-        const response = await client.download();
+        const response = await service.getContainerClient(container).getBlobClient(name).download();
         const stream = response.readableStreamBody;
         if (!stream) return undefined;
+        const metadata = response.metadata ?? {};
+        const size = response.contentLength ?? 0;
+        if (options?.maxBytes !== undefined && size > options.maxBytes) {
+          (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+          return { body: Buffer.alloc(0), metadata, size };
+        }
         const chunks: Buffer[] = [];
         for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-        return { body: Buffer.concat(chunks), metadata: response.metadata ?? {} };
+        return { body: Buffer.concat(chunks), metadata, size };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -6,6 +6,7 @@ import type { BlobStore } from '../adapters/blobs.ts';
 import { dayRecord, type DayRecord } from '../core/aggregate/dayPartial.ts';
 import { EMPTY_MONTH, mergeDays, rebaseDays, sortedDays, type MonthState } from '../core/aggregate/mergeDays.ts';
 import { replayResponse } from '../core/aggregate/replayResponse.ts';
+import { firstDayOfMonth, lastDayOfMonth } from '../core/dates.ts';
 import { parseRawResponseName, type RawResponseInfo } from '../core/weather/rawResponse.ts';
 import type { ReplayRequest } from './batchRequest.ts';
 import { forEachLimit } from './forEachLimit.ts';
@@ -32,6 +33,12 @@ export interface ReplayResult {
   tableOperations: number;
 }
 
+/**
+ * Bigger than any response ingest keeps (a 3,660-day window, FETCH_WINDOW_DAYS' ceiling, is ~2.1 MB), so a stray
+ * huge blob is reported instead of read into memory (16 reads per city, 4 cities in flight).
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
 /** A side table holds exactly what the blobs say: the stored state is ignored, so a corrupt entity is overwritten. */
 const replaceAll: Combine = (_stored, incoming) => ({ month: mergeDays(EMPTY_MONTH, incoming).month, changed: Math.max(1, incoming.length) });
 
@@ -56,9 +63,12 @@ async function readCity(deps: ReplayDeps, cityId: string, days: { from: string; 
   }
   const city: CityDays = { months: new Map() };
   await forEachLimit(names, deps.readConcurrency ?? 16, async (name) => {
-    const blob = await deps.blobs.getBytes(deps.rawContainer, name);
+    const blob = await deps.blobs.getBytes(deps.rawContainer, name, { maxBytes: MAX_RESPONSE_BYTES });
     if (blob === undefined) return; // deleted since listed
     result.blobsRead++;
+    if (blob.size > MAX_RESPONSE_BYTES) {
+      return void result.skipped.push({ blob: name, reason: `${blob.size} bytes: larger than a response can be (${MAX_RESPONSE_BYTES} bytes), not read` });
+    }
     const replayed = replayResponse(name, blob.body, blob.metadata, days);
     if (!replayed.ok) return void result.skipped.push({ blob: name, reason: replayed.reason });
     for (const { date, reason } of replayed.rejected) result.skipped.push({ blob: name, reason: `${date}: ${reason}` });
@@ -87,7 +97,7 @@ export async function replay(deps: ReplayDeps, request: ReplayRequest): Promise<
     cityIds = [];
     for await (const id of deps.listCityIds()) cityIds.push(id);
   }
-  const days = { from: `${request.from}-01`, to: `${request.to}-31` }; // string bounds: every date of `to` is <= -31
+  const days = { from: firstDayOfMonth(request.from), to: lastDayOfMonth(request.to) };
   await forEachLimit(cityIds, deps.cityConcurrency ?? 4, async (cityId) => {
     const { months, newest } = await readCity(deps, cityId, days, result);
     if (!newest) return;

@@ -35,7 +35,14 @@ describe('createBlobStore', () => {
     const name = uniqueName('once-');
     expect(await blobs.createIfAbsent(container, name, body('first'), { contentType: 'text/plain', metadata: { a: '1' } })).toBe(true);
     expect(await blobs.createIfAbsent(container, name, body('second'), { contentType: 'text/plain', metadata: { a: '2' } })).toBe(false);
-    expect(await blobs.getBytes(container, name)).toEqual({ body: body('first'), metadata: { a: '1' } });
+    expect(await blobs.getBytes(container, name)).toEqual({ body: body('first'), metadata: { a: '1' }, size: 5 });
+  });
+
+  it('getBytes reads bytes, metadata and size, and only the size of a blob over maxBytes', async () => {
+    const name = uniqueName('sized-');
+    await blobs.createIfAbsent(container, name, body('0123456789'), { contentType: 'text/plain', metadata: { a: '1' } });
+    expect(await blobs.getBytes(container, name, { maxBytes: 10 })).toEqual({ body: body('0123456789'), metadata: { a: '1' }, size: 10 });
+    expect(await blobs.getBytes(container, name, { maxBytes: 9 })).toEqual({ body: Buffer.alloc(0), metadata: { a: '1' }, size: 10 });
   });
 
   it('getBytes answers undefined for a blob that does not exist', async () => {
@@ -48,7 +55,7 @@ describe('keepRawResponse', () => {
     const kept = info();
     const name = await keepRawResponse(blobs, container, kept, body());
     expect(name).toBe(rawResponseName(kept));
-    expect(await blobs.getBytes(container, name)).toEqual({ body: body(), metadata: rawResponseMetadata(kept) });
+    expect(await blobs.getBytes(container, name)).toEqual({ body: body(), metadata: rawResponseMetadata(kept), size: body().length });
     const properties = await service.getContainerClient(container).getBlobClient(name).getProperties();
     expect(properties.contentType).toBe('application/json; charset=utf-8');
   });

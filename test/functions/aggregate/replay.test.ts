@@ -4,7 +4,7 @@ import { createAggregateTable } from '../../../functions/adapters/aggregateTable
 import { listRawCityIds } from '../../../functions/adapters/rawCityIds.ts';
 import { aggregateBatch } from '../../../functions/aggregate/aggregateBatch.ts';
 import { forEachLimit } from '../../../functions/aggregate/forEachLimit.ts';
-import { replay, type ReplayDeps } from '../../../functions/aggregate/replay.ts';
+import { MAX_RESPONSE_BYTES, replay, type ReplayDeps } from '../../../functions/aggregate/replay.ts';
 import { verify } from '../../../functions/aggregate/verify.ts';
 import type { CityDayEvent } from '../../../functions/core/model.ts';
 import { newContainer, newTable, tableSnapshot, uniqueName } from './fixtures.ts';
@@ -88,6 +88,16 @@ describe('replay', () => {
     await live.client.deleteEntity(ids[2] ?? '', 'M|2023-04');
     await replay(deps, { cities: [ids[2] ?? ''], from: '2023-04', to: '2023-04', target: 'live' });
     expect(await tableSnapshot(live.client)).toEqual(before);
+  });
+
+  it('reports a blob too large to be a response by name, without reading it, and replays the rest', async () => {
+    const alone = await newContainer(connectionString, 'raw-big-');
+    const c = cities[0]!;
+    await keepResponse(alone, responseInfo(c, '2023-02-01', '2023-02-28', FINAL), responseBody(c, '2023-02-01', '2023-02-28'));
+    const huge = await keepResponse(alone, responseInfo(c, '2023-02-01', '2023-02-28', '2023-10-03T00:00:00.000Z'), Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20));
+    const result = await replay({ ...deps, blobs: alone.blobs, rawContainer: alone.name }, { cities: [c.cityId], from: '2023-02', to: '2023-02', target: uniqueName('side') });
+    expect(result).toMatchObject({ cities: 1, months: 1, days: 28, blobsRead: 2 });
+    expect(result.skipped).toEqual([{ blob: huge, reason: `${MAX_RESPONSE_BYTES + 1} bytes: larger than a response can be (${MAX_RESPONSE_BYTES} bytes), not read` }]);
   });
 });
 

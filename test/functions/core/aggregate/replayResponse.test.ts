@@ -37,6 +37,14 @@ describe('replayResponse', () => {
     expect(replayed.ok && replayed.events.map((e) => e.date)).toEqual(['2023-01-02']);
   });
 
+  it('normalises only the part of a window inside the range, however long the metadata says the window is', () => {
+    const endless = { ...info, start: '0001-01-01', end: '9999-12-31' };
+    const started = performance.now();
+    const replayed = replayResponse(rawResponseName(endless), body(), rawResponseMetadata(endless), { from: '2022-12-31', to: '2023-01-02' });
+    expect(replayed.ok && replayed.events.map((e) => [e.date, e.hourly.filter((v) => v !== null).length])).toEqual([['2022-12-31', 0], ['2023-01-01', 24], ['2023-01-02', 24]]);
+    expect(performance.now() - started).toBeLessThan(1_000); // the whole window would be 3.65 M days of events
+  });
+
   it('gives the numbers the stream decodes after JSON on the hub: -0 arrives as 0', () => {
     const replayed = replayResponse(name, body((h) => (h === 0 ? '-0.0' : '1.0')), metadata, all);
     expect(replayed.ok && Object.is(replayed.events[0]!.hourly[0], 0)).toBe(true);
