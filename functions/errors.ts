@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_UPSTREAM'
   | 'E_RATE_LIMITED'
+  | 'E_QUOTA_WAIT'
   | 'E_CONFLICT'
   | 'E_INTERNAL';
 
@@ -59,6 +60,21 @@ export class RateLimitedError extends AppError {
   constructor(message: string, retryAfterMs: number) {
     super('E_RATE_LIMITED', message);
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * The app's own shared API quota is spent for longer than an invocation should wait (an hour or a day window):
+ * the job is re-scheduled for `retryAfterMs`. Not a failure and not the API's refusal, so it never counts towards
+ * the poison queue.
+ */
+export class QuotaWaitError extends AppError {
+  readonly retryAfterMs: number;
+  readonly window: string;
+  constructor(message: string, retryAfterMs: number, window: string) {
+    super('E_QUOTA_WAIT', message);
+    this.retryAfterMs = retryAfterMs;
+    this.window = window;
   }
 }
 

@@ -158,6 +158,7 @@ var tableNames = [
   'aggregates'
   'cities'
   'runs'
+  'quota'
 ]
 var eventHubName = 'temperatures'
 var consumerGroupName = 'aggregator'

@@ -7,7 +7,8 @@ import { Pool } from 'undici';
 import { RateLimitedError, UpstreamError, ValidationError, ensureErrorType } from '../errors.ts';
 import { backoffDelay } from '../core/weather/backoffDelay.ts';
 import { daysBetween } from '../core/dates.ts';
-import { createLimiterGate, realClock, type GateClock } from '../core/weather/limiterGate.ts';
+import { createLimiterGate, realClock, type GateClock, type LimiterGate } from '../core/weather/limiterGate.ts';
+import { windowOf429 } from '../core/weather/quotaWindows.ts';
 import type { LimitWindow } from '../core/weather/rateLimiter.ts';
 import { requestWeight } from '../core/weather/requestWeight.ts';
 import { parseRetryAfter } from '../core/weather/retryAfter.ts';
@@ -49,6 +50,8 @@ export interface OpenMeteoClientOptions {
   /** Connect, headers and body (idle) timeouts; a whole attempt is also cut off at twice this. */
   timeoutMs: number;
   limits: readonly LimitWindow[];
+  /** The gate calls pass (the app's shared quota); a per-process limiter over `limits` when absent. */
+  gate?: QuotaGate;
   retry?: Partial<RetryOptions>;
   /** Sockets kept to the API's origin. */
   connections?: number;
@@ -57,6 +60,9 @@ export interface OpenMeteoClientOptions {
   /** Called as each call is admitted by the limiter (metrics, tests): when, and the weight it spends. */
   onCall?: (call: { at: number; weight: number }) => void;
 }
+
+/** A gate that may also hear of a 429 naming a window (the shared quota shrinks that window). */
+export type QuotaGate = LimiterGate & { exceeded?(windowName: string): Promise<void> };
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
 
@@ -101,7 +107,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
     keepAliveTimeout: 30_000,
   });
   const clock = options.clock ?? realClock;
-  const gate = createLimiterGate(options.limits, clock);
+  const gate: QuotaGate = options.gate ?? createLimiterGate(options.limits, clock);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
 
   async function attempt(request: ArchiveRequest): Promise<{ response: ArchiveResponse; body: Buffer }> {
@@ -126,7 +132,12 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
       throw new Transient(`GET ${endpoint} failed: ${cause.name}: ${cause.message}`, { cause });
     }
     if (status === 429) {
-      throw new RateLimitedError(`Open-Meteo answered 429: ${reasonOf(text)}`, parseRetryAfter(retryAfter, new Date(clock.now())));
+      const reason = reasonOf(text);
+      // Another app on the same key or IP spent the window the reason names: stop claiming it, app-wide.
+      const named = options.limits.find((w) => w.name === windowOf429(reason));
+      if (named) await gate.exceeded?.(named.name);
+      const untilWindowEnd = named ? named.windowMs - (clock.now() % named.windowMs) : undefined;
+      throw new RateLimitedError(`Open-Meteo answered 429: ${reason}`, parseRetryAfter(retryAfter, new Date(clock.now()), untilWindowEnd));
     }
     if (status === 400) throw new ValidationError('request', `Open-Meteo refused the request: ${reasonOf(text)}`);
     if (status >= 500) throw new Transient(`Open-Meteo answered ${status}: ${reasonOf(text)}`, { status });

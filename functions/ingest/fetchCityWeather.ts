@@ -14,7 +14,7 @@ import { SYNTHETIC_MODEL, type NormaliseStats } from '../core/weather/normaliseA
 import { parseFetchJob } from '../core/weather/parseFetchJob.ts';
 import { normaliseRawResponse, type RawResponseInfo } from '../core/weather/rawResponse.ts';
 import type { CityDayEvent, FetchJob } from '../core/model.ts';
-import { RateLimitedError, ValidationError } from '../errors.ts';
+import { QuotaWaitError, RateLimitedError, ValidationError } from '../errors.ts';
 
 export interface FetchLogger {
   log(message: string): void;
@@ -40,7 +40,8 @@ export interface FetchDeps {
 
 export type FetchOutcome =
   | ({ outcome: 'done'; events: number; batches: number; weight: number; calls: number } & NormaliseStats)
-  | { outcome: 'deferred'; retryAfterSeconds: number; deferrals: number }
+  /** `quota`: the app's own shared quota made it wait, which does not count as a deferral. */
+  | { outcome: 'deferred'; retryAfterSeconds: number; deferrals: number; quota?: boolean }
   | { outcome: 'rejected'; reason: string; deadletter: string };
 
 export const DEFAULT_MAX_DEFERRALS = 20;
@@ -98,6 +99,13 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
       for (const key of Object.keys(stats) as (keyof NormaliseStats)[]) stats[key] += normalised.stats[key];
     }
   } catch (error) {
+    if (error instanceof QuotaWaitError) {
+      // Our own instances spent the window: waiting for it is not the API refusing us, so `deferrals` stays.
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      await deps.queue.send(resources.fetchJobsQueue, job, { delaySeconds: retryAfterSeconds });
+      logger.log(`fetchCityWeather ${ids}: ${error.message}; re-scheduled in ${retryAfterSeconds} s (not a deferral)`);
+      return { outcome: 'deferred', retryAfterSeconds, deferrals: job.deferrals ?? 0, quota: true };
+    }
     if (error instanceof RateLimitedError) {
       const deferrals = (job.deferrals ?? 0) + 1;
       const maxDeferrals = deps.maxDeferrals ?? DEFAULT_MAX_DEFERRALS;

@@ -20,6 +20,8 @@ Usage: npm run openmeteo -- [options]
   --slow-body-ms N         pause N ms between the body's chunks
   --null-trailing-days N   answer null for the last N days of every range
   --limit-per-minute N     enforce N weighted calls per minute (real 429 past it)
+  --limit-per-hour N       enforce N weighted calls per UTC hour ("Hourly API request limit exceeded")
+  --limit-per-day N        enforce N weighted calls per UTC day ("Daily API request limit exceeded")
   --available-until DATE   last day the archive has (default yesterday, UTC)
   --seed N                 seed for the fault dice
   --recorded-only          refuse (400) what the recording does not cover instead of making data up
@@ -36,7 +38,7 @@ function number(value: string | undefined, name: string): number | undefined {
   return parsed;
 }
 
-const flags = ['port', 'host', 'latency-ms', 'rate-429', 'retry-after', 'rate-5xx', 'hang-rate', 'truncate-rate', 'slow-body-ms', 'null-trailing-days', 'limit-per-minute', 'available-until', 'seed'] as const;
+const flags = ['port', 'host', 'latency-ms', 'rate-429', 'retry-after', 'rate-5xx', 'hang-rate', 'truncate-rate', 'slow-body-ms', 'null-trailing-days', 'limit-per-minute', 'limit-per-hour', 'limit-per-day', 'available-until', 'seed'] as const;
 let values: Partial<Record<(typeof flags)[number] | 'help' | 'recorded-only', string | boolean>>;
 try {
   ({ values } = parseArgs({
@@ -64,6 +66,7 @@ const options: StandInOptions = {
   slowBodyMs: get('slow-body-ms'),
   nullTrailingDays: get('null-trailing-days'),
   limitPerWindow: get('limit-per-minute'),
+  limits: Object.fromEntries(Object.entries({ perHour: get('limit-per-hour'), perDay: get('limit-per-day') }).filter(([, v]) => v !== undefined)),
   availableUntil: values['available-until'] as string | undefined,
   seed: get('seed'),
   synthetic: values['recorded-only'] !== true,

@@ -32,6 +32,8 @@ export interface StandInOptions {
   /** Enforce a weighted limit per fixed window (default a minute), answering the real 429 past it. */
   limitPerWindow?: number;
   limitWindowMs?: number;
+  /** Enforce Open-Meteo's three fixed UTC windows, each 429 naming its window as the real API does. */
+  limits?: { perMinute?: number; perHour?: number; perDay?: number };
   /** Last day the archive has; later dates get the real 400. Default: yesterday (UTC). */
   availableUntil?: string;
   /** Seed for the fault dice, so a run can be replayed. */
@@ -81,8 +83,13 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
   const recorded = options.recorded ?? loadRecordedCells();
   const random = dice(options.seed ?? 1);
   const queued: Fault[] = [];
-  const windowMs = options.limitWindowMs ?? 60_000;
-  const used = new Map<number, number>();
+  const MINUTELY = 'Minutely API request limit exceeded. Please try again in one minute.';
+  const enforced = [
+    ...(options.limitPerWindow !== undefined ? [{ windowMs: options.limitWindowMs ?? 60_000, limit: options.limitPerWindow, reason: MINUTELY }] : []),
+    ...(options.limits?.perMinute !== undefined ? [{ windowMs: 60_000, limit: options.limits.perMinute, reason: MINUTELY }] : []),
+    ...(options.limits?.perHour !== undefined ? [{ windowMs: 3_600_000, limit: options.limits.perHour, reason: 'Hourly API request limit exceeded. Please try again in the next hour.' }] : []),
+    ...(options.limits?.perDay !== undefined ? [{ windowMs: 86_400_000, limit: options.limits.perDay, reason: 'Daily API request limit exceeded. Please try again tomorrow.' }] : []),
+  ].map((window) => ({ ...window, used: new Map<number, number>() }));
   const sockets = new Set<Socket>();
   const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, synthetic: 0, log: [] };
 
@@ -118,18 +125,16 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
     stats.log.push(entry);
     if (options.latencyMs) await sleep(options.latencyMs);
 
-    if (options.limitPerWindow !== undefined) {
-      const window = Math.floor(at / windowMs);
-      const spent = used.get(window) ?? 0;
-      if (spent + weight > options.limitPerWindow + 1e-9) {
-        stats.limitExceeded++;
-        stats.rateLimited++;
-        entry.status = 429;
-        const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - Date.now()) / 1000));
-        return json(res, 429, { error: true, reason: 'Minutely API request limit exceeded. Please try again in one minute.' }, { 'retry-after': String(retryAfter) });
-      }
-      used.set(window, spent + weight);
+    // Counted at arrival, in fixed windows from the epoch (UTC minutes, hours, days); refused calls count nothing.
+    const full = enforced.find((w) => (w.used.get(Math.floor(at / w.windowMs)) ?? 0) + weight > w.limit + 1e-9);
+    if (full) {
+      stats.limitExceeded++;
+      stats.rateLimited++;
+      entry.status = 429;
+      const retryAfter = Math.max(1, Math.ceil(((Math.floor(at / full.windowMs) + 1) * full.windowMs - Date.now()) / 1000));
+      return json(res, 429, { error: true, reason: full.reason }, { 'retry-after': String(retryAfter) });
     }
+    for (const w of enforced) w.used.set(Math.floor(at / w.windowMs), (w.used.get(Math.floor(at / w.windowMs)) ?? 0) + weight);
 
     const fault = pickFault();
     if (fault === '429') {

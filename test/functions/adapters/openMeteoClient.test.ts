@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenMeteoClient, type OpenMeteoClientOptions } from '../../../functions/adapters/openMeteoClient.ts';
+import { limitWindows } from '../../../functions/core/weather/rateLimiter.ts';
 import { ArchiveResponseError } from '../../../functions/core/weather/validateArchiveResponse.ts';
 import { RateLimitedError, UpstreamError, ValidationError } from '../../../functions/errors.ts';
 import { startOpenMeteoStandIn, type RunningStandIn, type StandInOptions } from '../../../local/openmeteo/standIn.ts';
@@ -101,6 +102,30 @@ describe('createOpenMeteoClient', () => {
     closers.push(() => client.close());
     const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
     expect(error).toMatchObject({ retryAfterMs: 60_000, message: expect.stringContaining('Hourly API request limit exceeded') });
+  });
+
+  it('tells its gate which window a 429 names and, without a Retry-After, waits until that window ends', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end('{"error":true,"reason":"Daily API request limit exceeded. Please try again tomorrow."}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const exceeded: string[] = [];
+    const gate = { acquire: async () => ({ waitedMs: 0, admittedAt: 0 }), exceeded: async (window: string) => void exceeded.push(window) };
+    const now = Date.parse('2025-03-04T20:00:00Z');
+    const client = createOpenMeteoClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`,
+      timeoutMs: 1_000,
+      limits: limitWindows({ perMinute: 600, perHour: 5_000, perDay: 10_000 }),
+      gate,
+      clock: { now: () => now, sleep: async () => undefined },
+    });
+    closers.push(() => client.close());
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(exceeded).toEqual(['day']);
+    expect((error as RateLimitedError).retryAfterMs).toBe(4 * 3_600_000);
   });
 
   it('rejects a 200 body of the wrong shape with an ArchiveResponseError, sends the apikey and keeps it out of errors', async () => {

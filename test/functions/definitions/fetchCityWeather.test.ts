@@ -22,7 +22,7 @@ describe('fetchCityWeather (definition)', () => {
     standIn = await startOpenMeteoStandIn({ availableUntil: '2023-12-31' });
     const config = loadConfig({ STORAGE: storage, EVENTHUB: eventHubs, EVENTHUB_NAME: 'temperatures', WEATHER_API_URL: standIn.url, WEATHER_API_KEY: 'test-key' });
     app = { config, clients: createClients(config), now: () => new Date() };
-    // All of them, the ledger's runs table too: run alone, no other test file has created them first.
+    // All of them, the ledger's runs and the quota table too: run alone, no other test file has created them first.
     await ensureStorageResources(app.clients);
   });
   afterAll(async () => {
@@ -56,5 +56,10 @@ describe('fetchCityWeather (definition)', () => {
     expect(logs.join('\n')).toContain(`run=${runId} city=${cityId}`);
     expect(logs.join('\n')).not.toContain('test-key');
     expect(standIn.stats().calls).toBe(1);
+    // The call spent a slice of the shared quota, claimed in Table `quota` (not the fallback share).
+    const quota = app.clients.table(RESOURCES.quotaTable).listEntities<{ window: string; claimed: number }>();
+    const windows: string[] = [];
+    for await (const entity of quota) if (entity.claimed >= 1) windows.push(entity.window);
+    expect(new Set(windows)).toEqual(new Set(['minute', 'hour', 'day']));
   });
 });

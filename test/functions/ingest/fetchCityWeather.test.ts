@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
 import { createOpenMeteoClient } from '../../../functions/adapters/openMeteoClient.ts';
 import { decodeQueueMessage } from '../../../functions/adapters/queues.ts';
+import { createQuotaTable } from '../../../functions/adapters/quotaTable.ts';
 import { replayResponse } from '../../../functions/core/aggregate/replayResponse.ts';
 import type { CityDayEvent, FetchJob } from '../../../functions/core/model.ts';
+import { realClock } from '../../../functions/core/weather/limiterGate.ts';
+import { limitWindows } from '../../../functions/core/weather/rateLimiter.ts';
 import { readRawResponseInfo } from '../../../functions/core/weather/rawResponse.ts';
+import { createSharedQuotaGate } from '../../../functions/core/weather/sharedQuotaGate.ts';
 import { RateLimitedError, UpstreamError } from '../../../functions/errors.ts';
 import { fetchCityWeather } from '../../../functions/ingest/fetchCityWeather.ts';
 import { markHub, readSince } from './fetchEventReader.ts';
@@ -164,6 +169,28 @@ describe('fetchCityWeather', () => {
     world.standIn.inject('429');
     await expect(fetchCityWeather(job({ deferrals: 5 }), world.deps({}, { maxDeferrals: 5 }), world.context())).rejects.toThrow(RateLimitedError);
     expect((await jobsQueue().getProperties()).approximateMessagesCount).toBe(0);
+  });
+
+  it('re-schedules a job the shared quota cannot serve soon without counting a deferral, even at the cap', async () => {
+    const table = TableClient.fromConnectionString(storage, `quota${randomUUID().slice(0, 8)}`, { allowInsecureConnection: true });
+    await table.createTable();
+    // The hour allows one call; waits are never taken in-process here, so the second job is handed back at once.
+    const windows = limitWindows({ perMinute: 100, perHour: 1, perDay: 100 });
+    const gate = createSharedQuotaGate({ windows, store: createQuotaTable(table, 'test'), instances: 1, clock: realClock, maxWaitMs: 0 });
+    const callsBefore = world.standIn.stats().calls;
+    const deps = world.deps({ limits: windows, gate }, { maxDeferrals: 5 });
+    await expect(fetchCityWeather(job(), deps, world.context())).resolves.toMatchObject({ outcome: 'done' });
+    const j = job({ deferrals: 5 });
+    const outcome = await fetchCityWeather(j, deps, world.context());
+    expect(outcome).toMatchObject({ outcome: 'deferred', deferrals: 5, quota: true });
+    const untilNextHour = 3_600 - Math.floor((Date.now() % 3_600_000) / 1000);
+    expect((outcome as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(untilNextHour - 5);
+    expect((outcome as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(untilNextHour + 1);
+    // The same job, deferrals unchanged, hidden until the hour is over; nothing fetched for it.
+    expect((await jobsQueue().getProperties()).approximateMessagesCount).toBe(1);
+    expect((await jobsQueue().peekMessages()).peekedMessageItems).toHaveLength(0);
+    expect(world.standIn.stats().calls).toBe(callsBefore + 1);
+    await jobsQueue().clearMessages();
   });
 
   it('throws an UpstreamError and writes nothing when the API keeps failing', async () => {

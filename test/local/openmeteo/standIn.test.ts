@@ -113,6 +113,22 @@ describe('startOpenMeteoStandIn switches', () => {
     }
   });
 
+  it.each([
+    ['hour', { perMinute: 100, perHour: 2, perDay: 100 }, 'Hourly API request limit exceeded. Please try again in the next hour.'],
+    ['day', { perMinute: 100, perHour: 100, perDay: 2 }, 'Daily API request limit exceeded. Please try again tomorrow.'],
+  ])('enforces the %s window of the free tier, naming it in the 429 reason', async (_name, limits, expected) => {
+    const standIn = await startOpenMeteoStandIn({ limits, availableUntil: '2023-12-31' });
+    try {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await get(standIn, { latitude: '1', longitude: '1', start_date: '2023-01-01', end_date: '2023-01-01' }));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 429]);
+      expect((JSON.parse(answers[2]!.text) as { reason: string }).reason).toBe(expected);
+      expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await standIn.close();
+    }
+  });
+
   it('enforces a weighted limit per window with the real 429 and a Retry-After, and counts it', async () => {
     const standIn = await startOpenMeteoStandIn({ limitPerWindow: 3, limitWindowMs: 60_000, availableUntil: '2023-12-31' });
     try {
