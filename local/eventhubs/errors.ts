@@ -50,6 +50,9 @@ export const Conditions = {
   internalError: 'amqp:internal-error',
   invalidField: 'amqp:invalid-field',
   serverBusy: 'com.microsoft:server-busy',
+  framingError: 'amqp:connection:framing-error',
+  resourceLimitExceeded: 'amqp:resource-limit-exceeded',
+  connectionForced: 'amqp:connection:forced',
 } as const;
 
 /** What a namespace over its throughput units answers a send with; the client backs off and retries. */

@@ -1,5 +1,6 @@
 // The programmatic entry point: start an Event Hubs emulator that the unmodified @azure/event-hubs client can use.
 import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionGuard.ts';
 import { EventStore } from './eventStore.ts';
 import type { EntraTrust } from './entra.ts';
 import { DEV_SAS_KEY } from './sas.ts';
@@ -12,6 +13,8 @@ export { EmulatorError, EmulatorConfigError, EmulatorStorageError } from './erro
 export type { EmulatorLogger } from './server.ts';
 export type { EntraTrust } from './entra.ts';
 export { DEV_SAS_KEY } from './sas.ts';
+export { DEFAULT_CONNECTION_LIMITS } from './connectionGuard.ts';
+export type { ConnectionLimits } from './connectionGuard.ts';
 
 export const DEFAULT_PORT = 5672;
 const IN_MEMORY_RETENTION_MS = 60 * 60 * 1000;
@@ -40,6 +43,8 @@ export interface StartOptions {
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
   entra?: EntraTrust;
+  /** Per-connection bounds (frame size, sessions, links, time to authenticate); DEFAULT_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningEmulator {
@@ -53,14 +58,14 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-export function emulatorConnectionString(port: number, entityPath?: string): string {
+/**
+ * With `tls` the string leaves out `UseDevelopmentEmulator=true` (which makes clients dial plain TCP): they dial
+ * AMQPS on the given port, trusting the certificate as their platform does (NODE_EXTRA_CA_CERTS, `connection_verify`).
+ */
+export function emulatorConnectionString(port: number, entityPath?: string, options: { tls?: boolean } = {}): string {
   const endpoint = port === DEFAULT_PORT ? 'sb://localhost' : `sb://localhost:${port}`;
-  const parts = [
-    `Endpoint=${endpoint}`,
-    `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`,
-    `SharedAccessKey=${DEV_SAS_KEY.key}`,
-    'UseDevelopmentEmulator=true',
-  ];
+  const parts = [`Endpoint=${endpoint}`, `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`, `SharedAccessKey=${DEV_SAS_KEY.key}`];
+  if (!options.tls) parts.push('UseDevelopmentEmulator=true');
   if (entityPath) parts.push(`EntityPath=${entityPath}`);
   return `${parts.join(';')};`;
 }
@@ -93,6 +98,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       throttled: throttle.throttled,
       tls: options.tls,
       entra: options.entra,
+      limits: { ...DEFAULT_CONNECTION_LIMITS, ...options.limits },
     });
   } catch (error) {
     await store.close();
@@ -101,7 +107,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const running = server;
   return {
     port: running.port,
-    connectionString: emulatorConnectionString(running.port),
+    connectionString: emulatorConnectionString(running.port, undefined, { tls: options.tls !== undefined }),
     hubs: hubs.map((h) => h.name),
     throttledSends: throttle.count,
     close: async () => {

@@ -33,8 +33,6 @@ export function attachOutbound(
   onStolen: (error: AmqpError) => void,
 ): { ok: true; cleanup: () => void } | { ok: false; error: AmqpError } {
   const address = String(sender.source?.address ?? '');
-  sender.set_source({ address });
-  sender.set_target({ address: String(sender.target?.address ?? '') });
   const resolved = store.resolveReceiveSource(address);
   if (!resolved.ok) return resolved;
   const { hub, consumerGroup, partition } = resolved.value;

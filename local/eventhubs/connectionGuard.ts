@@ -1,0 +1,130 @@
+// Bounds what one connection can make the emulator hold, above all before it has authenticated: rhea itself buffers a
+// frame of any announced size (a header saying 0xFFFFFFF0 bytes was buffered until memory ran out) and opens as many
+// sessions and links as a peer asks for. Real clients stay far below every limit here.
+import { Conditions, type AmqpError } from './errors.ts';
+
+export interface ConnectionLimits {
+  /** The max-frame-size announced in our open and enforced on every frame after the peer's open. */
+  maxFrameSize: number;
+  /** The highest channel (session) number, announced as channel-max; sessions are capped at channelMax + 1. */
+  channelMax: number;
+  /** The highest link handle in a session, announced as handle-max. */
+  handleMax: number;
+  /** Links open at once on one connection, all sessions together. */
+  maxLinks: number;
+  /** A connection that has not had a token accepted on $cbs this long after it was accepted is closed. */
+  authDeadlineMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  // The service's figure for Event Hubs (AMQP protocol guide): 256 KiB.
+  maxFrameSize: 262_144,
+  // The .NET client opens one session per link and a Functions app a few dozen links per connection; 1,000 of each
+  // is far beyond any client and small enough that a hostile one cannot make the emulator hold much.
+  channelMax: 999,
+  handleMax: 999,
+  maxLinks: 1_000,
+  // The service closes a connection that has opened no link within 60 s ("The connection was inactive for more than
+  // the allowed 60000 milliseconds"); a connection here must have authenticated by then.
+  authDeadlineMs: 60_000,
+};
+
+/** AMQP 1.0 §2.4.1: until the open frames are exchanged, no frame may be larger than 512 bytes (SASL frames too). */
+export const MIN_MAX_FRAME_SIZE = 512;
+
+/** What a peer did wrong, with the AMQP error the connection is closed with. */
+export class ConnectionViolation extends Error {
+  readonly condition: string;
+  constructor(condition: string, message: string) {
+    super(message);
+    // rhea reports errors of this name from its input path as protocol errors, as it does its own.
+    this.name = 'ProtocolError';
+    this.condition = condition;
+  }
+
+  get amqpError(): AmqpError {
+    return { condition: this.condition, description: this.message };
+  }
+}
+
+const PROTOCOL_HEADER = 0x414d5150; // "AMQP", read as a frame size
+
+interface FrameReader {
+  header_received?: unknown;
+  read(buffer: Buffer): number;
+}
+
+/**
+ * Checks the size field of every frame in each buffer rhea is about to read, before it buffers any of it: rhea reads
+ * from a frame boundary, after the 8-byte protocol header. `limitFor(index)` is the limit for the index-th frame of
+ * this buffer.
+ */
+export function enforceFrameSizes(reader: FrameReader, limitFor: (index: number) => number): void {
+  const read = reader.read.bind(reader);
+  reader.read = (buffer: Buffer) => {
+    let at = reader.header_received ? 0 : 8;
+    for (let index = 0; at + 4 <= buffer.length; index++) {
+      const size = buffer.readUInt32BE(at);
+      // A client that sends the AMQP header right behind its SASL frames: the next layer reads from here.
+      if (size === PROTOCOL_HEADER) break;
+      const limit = limitFor(index);
+      if (size < 8 || size > limit) {
+        throw new ConnectionViolation(Conditions.framingError, `A frame of ${size} bytes was received; frames must be 8 to ${limit} bytes on this connection.`);
+      }
+      at += size;
+    }
+    return read(buffer);
+  };
+}
+
+interface TransferFrame {
+  channel: number;
+  performative: { handle: number; more?: boolean; aborted?: boolean };
+  payload?: Buffer;
+}
+
+/**
+ * rhea gathers the frames of a multi-frame delivery until its last one, without a bound. A real client never sends a
+ * delivery above the max-message-size the attach announced (1 MiB); one that runs past `perDelivery` bytes, or
+ * deliveries in progress that together pass `perConnection`, close the connection.
+ */
+export function boundIncompleteDeliveries(connection: object, perDelivery: number, perConnection: number): void {
+  const internals = connection as Record<'on_transfer' | 'on_detach' | 'on_end', (frame: TransferFrame) => void>;
+  const handle = internals.on_transfer.bind(connection);
+  const pending = new Map<string, number>();
+  let total = 0;
+  // A delivery abandoned with its link or session holds nothing any more.
+  const forget = (matches: (key: string) => boolean) => {
+    for (const [key, size] of pending) {
+      if (!matches(key)) continue;
+      total -= size;
+      pending.delete(key);
+    }
+  };
+  const onDetach = internals.on_detach.bind(connection);
+  internals.on_detach = (frame) => {
+    forget((key) => key === `${frame.channel}/${frame.performative.handle}`);
+    onDetach(frame);
+  };
+  const onEnd = internals.on_end.bind(connection);
+  internals.on_end = (frame) => {
+    forget((key) => key.startsWith(`${frame.channel}/`));
+    onEnd(frame);
+  };
+  internals.on_transfer = (frame: TransferFrame) => {
+    const key = `${frame.channel}/${frame.performative.handle}`;
+    const before = pending.get(key) ?? 0;
+    const size = before + (frame.payload?.length ?? 0);
+    total -= before;
+    if (frame.performative.more && !frame.performative.aborted) {
+      pending.set(key, size);
+      total += size;
+      if (size > perDelivery || total > perConnection) {
+        throw new ConnectionViolation(Conditions.resourceLimitExceeded, `A delivery in progress passed ${size > perDelivery ? perDelivery : perConnection} bytes${size > perDelivery ? '' : ' on this connection'}; the link allows ${perDelivery} at most.`);
+      }
+    } else {
+      pending.delete(key);
+    }
+    handle(frame);
+  };
+}
