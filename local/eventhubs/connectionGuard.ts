@@ -128,3 +128,37 @@ export function boundIncompleteDeliveries(connection: object, perDelivery: numbe
     handle(frame);
   };
 }
+
+interface SessionInternals {
+  links: Record<string, unknown>;
+}
+
+interface OpeningFrame {
+  channel: number;
+  performative: { remote_channel?: number | null; handle?: number };
+}
+
+/**
+ * Refuses a begin beyond channel-max or the session cap, and an attach beyond handle-max or the link cap, before
+ * rhea creates anything for it: the connection is closed with amqp:resource-limit-exceeded.
+ */
+export function limitSessionsAndLinks(connection: object, limits: ConnectionLimits): void {
+  const internals = connection as Record<'on_begin' | 'on_attach', (frame: OpeningFrame) => void> & { remote_channel_map: Record<number, SessionInternals> };
+  const sessions = () => Object.values(internals.remote_channel_map);
+  const onBegin = internals.on_begin.bind(connection);
+  internals.on_begin = (frame) => {
+    const peerInitiated = frame.performative.remote_channel === null || frame.performative.remote_channel === undefined;
+    if (peerInitiated && (frame.channel > limits.channelMax || sessions().length > limits.channelMax)) {
+      throw new ConnectionViolation(Conditions.resourceLimitExceeded, `At most ${limits.channelMax + 1} sessions (channels 0 to ${limits.channelMax}) per connection.`);
+    }
+    onBegin(frame);
+  };
+  const onAttach = internals.on_attach.bind(connection);
+  internals.on_attach = (frame) => {
+    const links = sessions().reduce((sum, session) => sum + Object.keys(session.links).length, 0);
+    if ((frame.performative.handle ?? 0) > limits.handleMax || links >= limits.maxLinks) {
+      throw new ConnectionViolation(Conditions.resourceLimitExceeded, `At most ${limits.maxLinks} links per connection (handles 0 to ${limits.handleMax} per session).`);
+    }
+    onAttach(frame);
+  };
+}

@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
 import { answerAttach, echoSenderSettleMode, refuseAttach } from './attachReply.ts';
-import { ConnectionViolation, type ConnectionLimits } from './connectionGuard.ts';
+import type { ConnectionLimits } from './connectionGuard.ts';
 import { entraVerifier, type EntraTrust } from './entra.ts';
 import { Conditions, ensureError, SERVER_BUSY, type AmqpError } from './errors.ts';
 import { linkEntityPath, type EventStore } from './eventStore.ts';
@@ -27,9 +27,6 @@ interface ConnectionState extends RequestConnection {
   inbound: Map<Receiver, { target: InboundTarget; grant: GrantWatch }>;
   /** Cleanups for consumer links, run when the link, its session or the connection goes away. */
   outbound: Map<Sender, () => void>;
-  /** Links open per session (remote attach to remote detach), for the per-connection cap. */
-  links: Map<Session, number>;
-  sessions: number;
   authTimer: NodeJS.Timeout | undefined;
 }
 
@@ -53,8 +50,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const total = (links: Map<Session, number>) => [...links.values()].reduce((sum, n) => sum + n, 0);
-
 export async function listen(options: ServerOptions): Promise<RunningServer> {
   const { store, key, logger, limits } = options;
   const verifyEntra = options.entra ? entraVerifier(options.entra) : undefined;
@@ -76,8 +71,6 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
       hostAccepted: () => (hosts ??= namespaceHosts((connection as unknown as { remote: { open?: { hostname?: unknown } } }).remote.open?.hostname, options.host)),
       inbound: new Map(),
       outbound: new Map(),
-      links: new Map(),
-      sessions: 0,
       authTimer: undefined,
     };
     state.authTimer = setTimeout(() => {
@@ -89,11 +82,6 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     state.authTimer.unref();
     states.set(connection, state);
     return state;
-  };
-  const violation = (context: EventContext, condition: string, message: string) => {
-    const state = states.get(context.connection);
-    logger.warn(`[conn ${state?.id ?? '-'}] closing the connection: ${message}`);
-    closeWithError(context.connection, new ConnectionViolation(condition, message).amqpError);
   };
   const refuse = (link: Sender | Receiver, state: ConnectionState, address: string, error: AmqpError) => {
     logger.debug(`[conn ${state.id}] link '${link.name}' to '${address}' refused: ${error.condition}: ${error.description}`);
@@ -116,33 +104,14 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   });
 
   container.on('session_open', (context: EventContext) => {
-    const state = states.get(context.connection);
-    const session = context.session as unknown as Session & { remote: { channel?: number }; local: { begin: { handle_max: number } } };
-    if (!state) return;
-    state.sessions += 1;
-    if ((session.remote.channel ?? 0) > limits.channelMax || state.sessions > limits.channelMax + 1) {
-      return violation(context, Conditions.resourceLimitExceeded, `At most ${limits.channelMax + 1} sessions (channels 0 to ${limits.channelMax}) per connection.`);
-    }
     // rhea's begin leaves handle-max out; the Python client compares its next handle with it.
-    session.local.begin.handle_max = limits.handleMax;
+    (context.session as unknown as { local: { begin: { handle_max: number } } }).local.begin.handle_max = limits.handleMax;
   });
-
-  /** Counts a new link against the caps; false when the connection is being closed for it. */
-  const admitLink = (context: EventContext, state: ConnectionState, link: Sender | Receiver): boolean => {
-    const session = link.session;
-    state.links.set(session, (state.links.get(session) ?? 0) + 1);
-    const handle = (link as unknown as { remote: { attach?: { handle?: number } } }).remote.attach?.handle ?? 0;
-    if (handle > limits.handleMax || total(state.links) > limits.maxLinks) {
-      violation(context, Conditions.resourceLimitExceeded, `At most ${limits.maxLinks} links per connection (handles 0 to ${limits.handleMax} per session).`);
-      return false;
-    }
-    return true;
-  };
 
   container.on('receiver_open', (context: EventContext) => {
     const receiver = context.receiver as Receiver;
     const state = states.get(context.connection);
-    if (!state || !admitLink(context, state, receiver)) return;
+    if (!state) return;
     echoSenderSettleMode(receiver);
     answerAttach(receiver);
     const address = String(receiver.target?.address ?? '');
@@ -179,7 +148,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   container.on('sender_open', (context: EventContext) => {
     const sender = context.sender as Sender;
     const state = states.get(context.connection);
-    if (!state || !admitLink(context, state, sender)) return;
+    if (!state) return;
     echoSenderSettleMode(sender);
     answerAttach(sender);
     const address = String(sender.source?.address ?? '');
@@ -222,11 +191,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   const dropLink = (context: EventContext) => {
     const state = states.get(context.connection);
     const link = context.sender ?? context.receiver;
-    if (!state || !link) return;
-    forget(state, link);
-    const open = state.links.get(link.session) ?? 0;
-    if (open > 1) state.links.set(link.session, open - 1);
-    else state.links.delete(link.session);
+    if (state && link) forget(state, link);
   };
   container.on('sender_close', dropLink);
   container.on('receiver_close', dropLink);
@@ -237,8 +202,6 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     const state = states.get(context.connection);
     const session = context.session as Session;
     if (!state) return;
-    state.sessions -= 1;
-    state.links.delete(session);
     for (const link of [...state.outbound.keys(), ...state.inbound.keys(), ...state.replyLinks.values()]) {
       if (link.session === session) forget(state, link);
     }

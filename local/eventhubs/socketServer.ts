@@ -4,7 +4,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Connection, Container } from 'rhea';
-import { boundIncompleteDeliveries, ConnectionViolation, enforceFrameSizes, MIN_MAX_FRAME_SIZE, type ConnectionLimits } from './connectionGuard.ts';
+import { boundIncompleteDeliveries, ConnectionViolation, enforceFrameSizes, limitSessionsAndLinks, MIN_MAX_FRAME_SIZE, type ConnectionLimits } from './connectionGuard.ts';
 import { Conditions, ensureError, type AmqpError } from './errors.ts';
 import { batchFrameWrites } from './frameWriter.ts';
 
@@ -125,6 +125,7 @@ export async function listenForAmqp(container: Container, options: SocketServerO
     guardFrameSizes(connection, limits);
     dropLateFrames(connection, (frame, channel) => options.onLateFrame(connection, frame, channel));
     boundIncompleteDeliveries(connection, INCOMPLETE_DELIVERY_LIMIT, INCOMPLETE_DELIVERIES_LIMIT);
+    limitSessionsAndLinks(connection, limits);
     options.onConnection(connection);
     // rhea reports undecodable input (and errors thrown by our handlers) on the connection. Writing the close frame
     // now, before rhea ends the socket, lets the peer see why.

@@ -1,0 +1,165 @@
+// What one connection can make the emulator hold, above all before it authenticates (issue 18, defect 3): frame
+// sizes are checked before anything is buffered, sessions and links are capped, a connection without a token is
+// closed after a deadline, deliveries in progress are bounded. Each case is played with raw frames, as an attacker
+// would, and ends with the real client still being served.
+import { EventHubProducerClient } from '@azure/event-hubs';
+import rhea from 'rhea';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONNECTION_LIMITS, start, type RunningEmulator } from '../../../local/eventhubs/index.ts';
+import { waitUntil } from '../../waitUntil.ts';
+import { FAST_RETRY } from './helpers.ts';
+import { AMQP_HEADER, amqpFrame, attach, begin, closeCondition, decode, frames, open, rawPeer, SASL_HEADER } from './rawAmqp.ts';
+import { SharedKeyCredential } from './sharedKey.ts';
+
+const AUTH_DEADLINE_MS = 1_500;
+
+/**
+ * Sends `prefix`, gives the server a moment to refuse it, then streams 64 KiB chunks until it closes the socket or
+ * `cap` bytes are out: a server that buffers the announced frame keeps reading them all.
+ */
+async function floodUntilClosed(port: number, prefix: Buffer[], cap: number): Promise<{ written: number; received: Buffer; closed: boolean }> {
+  const peer = await rawPeer(port);
+  let closed = false;
+  void peer.closed.then(() => (closed = true));
+  peer.write(...prefix);
+  await Promise.race([peer.closed, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  while (!closed && peer.written() < cap) {
+    peer.write(chunk);
+    if (peer.socket.writableNeedDrain) await new Promise((resolve) => peer.socket.once('drain', resolve).once('close', resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const received = closed ? await peer.closed : peer.received();
+  peer.socket.destroy();
+  return { written: peer.written(), received, closed };
+}
+
+describe('start: bounds per connection', () => {
+  let emulator: RunningEmulator;
+  let port: number;
+  const stillServes = async () => {
+    const producer = new EventHubProducerClient(emulator.connectionString, 'temperatures', { retryOptions: FAST_RETRY });
+    try {
+      expect((await producer.getEventHubProperties()).partitionIds).toHaveLength(4);
+    } finally {
+      await producer.close();
+    }
+  };
+
+  beforeAll(async () => {
+    emulator = await start({ port: 0, limits: { authDeadlineMs: AUTH_DEADLINE_MS } });
+    port = emulator.port;
+  });
+  afterAll(() => emulator?.close());
+
+  it('closes a connection whose first frame announces more than 512 bytes with amqp:connection:framing-error, buffering none of it', async () => {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(0xfffffff0, 0);
+    header.writeUInt8(2, 4);
+    const result = await floodUntilClosed(port, [AMQP_HEADER, header], 64 * 1024 * 1024);
+    expect(result.closed).toBe(true);
+    expect(result.written).toBeLessThan(8 * 1024 * 1024);
+    expect(closeCondition(result.received)).toBe('amqp:connection:framing-error');
+    await stillServes();
+  });
+
+  it('holds SASL frames to 512 bytes and later frames to the max-frame-size it announced (262144)', async () => {
+    const bigInit = frames.write_frame(frames.sasl_frame(frames.sasl_init({ mechanism: 'ANONYMOUS', initial_response: Buffer.alloc(600) }).described()));
+    const sasl = await rawPeer(port);
+    sasl.write(SASL_HEADER, bigInit);
+    await sasl.closed;
+
+    const announced = decode((await (async () => {
+      const peer = await rawPeer(port);
+      peer.write(AMQP_HEADER, open());
+      await waitUntil(() => decode(peer.received()).some((f) => f.name === 'open'), 5_000, 'the open');
+      const bytes = peer.received();
+      const tooBig = Buffer.alloc(8);
+      tooBig.writeUInt32BE(DEFAULT_CONNECTION_LIMITS.maxFrameSize + 1, 0);
+      tooBig.writeUInt8(2, 4);
+      peer.write(tooBig, Buffer.alloc(1024));
+      const all = await peer.closed;
+      expect(closeCondition(all)).toBe('amqp:connection:framing-error');
+      return bytes;
+    })())).find((f) => f.name === 'open');
+    expect(announced?.fields).toMatchObject({ max_frame_size: 262_144, channel_max: 999 });
+    await stillServes();
+  });
+
+  it('closes a connection that begins more sessions than its channel-max allows with amqp:resource-limit-exceeded', async () => {
+    const peer = await rawPeer(port);
+    peer.write(AMQP_HEADER, open(), ...Array.from({ length: DEFAULT_CONNECTION_LIMITS.channelMax + 2 }, (_, channel) => begin(channel)));
+    const received = await peer.closed;
+    expect(closeCondition(received)).toBe('amqp:resource-limit-exceeded');
+    expect(decode(received).filter((f) => f.name === 'begin').length).toBeLessThanOrEqual(DEFAULT_CONNECTION_LIMITS.channelMax + 1);
+    await stillServes();
+  });
+
+  it('closes a connection that attaches more links than allowed, in one session or across several, with amqp:resource-limit-exceeded', async () => {
+    const oneSession = await rawPeer(port);
+    oneSession.write(AMQP_HEADER, open(), begin(0), ...Array.from({ length: DEFAULT_CONNECTION_LIMITS.handleMax + 2 }, (_, handle) => attach(0, handle)));
+    expect(closeCondition(await oneSession.closed)).toBe('amqp:resource-limit-exceeded');
+
+    const spread = await rawPeer(port);
+    const sessions = 4;
+    const perSession = Math.ceil((DEFAULT_CONNECTION_LIMITS.maxLinks + 1) / sessions);
+    spread.write(AMQP_HEADER, open(), ...Array.from({ length: sessions }, (_, channel) => [begin(channel), ...Array.from({ length: perSession }, (_, handle) => attach(channel, handle))]).flat());
+    expect(closeCondition(await spread.closed)).toBe('amqp:resource-limit-exceeded');
+    await stillServes();
+  });
+
+  it('closes a connection that has put no token within the deadline with amqp:connection:forced, and not one that has', async () => {
+    const idle = await rawPeer(port);
+    const started = Date.now();
+    idle.write(AMQP_HEADER, open(), begin(0), attach(0, 0));
+    const received = await idle.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(AUTH_DEADLINE_MS - 100);
+    expect(closeCondition(received)).toBe('amqp:connection:forced');
+    expect(JSON.stringify(decode(received).at(-1)?.fields)).toContain(`within the allowed ${AUTH_DEADLINE_MS} milliseconds`);
+
+    const silent = await rawPeer(port); // not even a protocol header
+    await silent.closed;
+
+    const producer = new EventHubProducerClient(emulator.connectionString, 'temperatures', { retryOptions: FAST_RETRY });
+    try {
+      await producer.getEventHubProperties();
+      await new Promise((resolve) => setTimeout(resolve, AUTH_DEADLINE_MS + 500));
+      await producer.sendBatch([{ body: 'after the deadline' }], { partitionId: '0' }); // same connection, still open
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('closes the connection of a producer whose delivery runs past twice the message size limit while it is still arriving', async () => {
+    const container = rhea.create_container();
+    const connection = container.connect({ port, host: '127.0.0.1', reconnect: false });
+    const closedWith = new Promise<string | undefined>((resolve) => {
+      connection.on('connection_error', (context) => resolve((context.connection.error as { condition?: string } | undefined)?.condition));
+      connection.on('disconnected', () => resolve(undefined));
+    });
+    connection.on('connection_open', () => {
+      const replies = connection.open_receiver({ source: { address: '$cbs' }, name: 'cbs-raw' });
+      const cbs = connection.open_sender({ target: { address: '$cbs' } });
+      const audience = `sb://localhost:${port}/temperatures`;
+      cbs.once('sendable', () => cbs.send({ message_id: '1', reply_to: 'cbs-raw', body: SharedKeyCredential.token(audience), application_properties: { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' } }));
+      replies.once('message', () => {
+        const sender = connection.open_sender({ target: { address: 'temperatures/Partitions/0' } });
+        sender.once('sendable', () => sender.send({ body: rhea.message.data_section(Buffer.alloc(3 * 1_048_576)) }));
+      });
+    });
+    expect(await closedWith).toBe('amqp:resource-limit-exceeded');
+    connection.close();
+    await stillServes();
+  });
+
+  it('ignores a disposition, flow or detach for a session that has already ended instead of closing the connection', async () => {
+    const peer = await rawPeer(port);
+    peer.write(AMQP_HEADER, open(), begin(0), amqpFrame(0, frames.end({})));
+    await waitUntil(() => decode(peer.received()).some((f) => f.name === 'end'), 5_000, 'the end reply');
+    // What rhea (the JavaScript client) sends when it settles a delivery after its end has gone out.
+    peer.write(amqpFrame(0, frames.disposition({ role: true, first: 0, settled: true })), begin(1));
+    await waitUntil(() => decode(peer.received()).filter((f) => f.name === 'begin').length === 2, 5_000, 'the second begin');
+    expect(closeCondition(peer.received())).toBeUndefined();
+    peer.socket.destroy();
+  });
+});
