@@ -26,7 +26,8 @@ const FIELD_COUNTS = new Map<number, number>([
   [0x44, 2], // sasl-outcome
 ]);
 
-const LIST_CODES = new Set([0x45, 0xc0, 0xd0]);
+const LIST0 = 0x45;
+const LIST_CODES = new Set([LIST0, 0xc0, 0xd0]);
 
 interface TypedValue {
   type?: { typecode: number };
@@ -39,7 +40,9 @@ const List32 = (rhea.types as unknown as { List32: (items: unknown[]) => TypedVa
 
 /**
  * The value with each list of a known descriptor padded to its full length (holes are written as null), recursively
- * into its fields. Anything else is returned as it is; rhea's objects are not modified (it reuses some of them).
+ * into its fields. Anything else is returned as it is. Lists are padded in place: a performative's list is made anew
+ * for every frame (`described()`), and padding a nested one (an error, a terminus) again changes nothing. This runs
+ * for every frame, deliveries included, so it allocates only for an empty list (rhea writes it as list0).
  */
 export function wholeValue(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -49,9 +52,13 @@ export function wholeValue(value: unknown): unknown {
   const count = typeof code === 'number' ? FIELD_COUNTS.get(code) : undefined;
   if (count === undefined || !LIST_CODES.has(typed.type.typecode) || !Array.isArray(typed.value)) return value;
   const fields: unknown[] = typed.value;
-  const items = new Array<unknown>(Math.max(count, fields.length));
-  for (let i = 0; i < fields.length; i++) items[i] = wholeValue(fields[i]);
-  const list = List32(items);
+  for (let i = 0; i < fields.length; i++) fields[i] = wholeValue(fields[i]);
+  if (fields.length >= count) return typed;
+  if (typed.type.typecode !== LIST0) {
+    fields.length = count;
+    return typed;
+  }
+  const list = List32(new Array<unknown>(count));
   list.descriptor = typed.descriptor;
   return list;
 }
