@@ -12,6 +12,8 @@ export interface ConnectionLimits {
   handleMax: number;
   /** Links open at once on one connection, all sessions together. */
   maxLinks: number;
+  /** Links open at once before a token has been accepted: only $cbs (and $management) links make sense then. */
+  linksBeforeAuth: number;
   /** A connection that has not had a token accepted on $cbs this long after it was accepted is closed. */
   authDeadlineMs: number;
 }
@@ -26,10 +28,15 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   channelMax: 999,
   handleMax: 999,
   maxLinks: 1_000,
+  // The clients attach a $cbs pair (and perhaps a $management pair) before their first token.
+  linksBeforeAuth: 16,
   // The service closes a connection that has opened no link within 60 s ("The connection was inactive for more than
   // the allowed 60000 milliseconds"); a connection here must have authenticated by then.
   authDeadlineMs: 60_000,
 };
+
+/** How far a peer may fall behind reading what we write before we stop reading from it and stop feeding its consumers. */
+export const WRITE_BUFFER_LIMIT = 8 * 1024 * 1024;
 
 /** AMQP 1.0 §2.4.1: until the open frames are exchanged, no frame may be larger than 512 bytes (SASL frames too). */
 export const MIN_MAX_FRAME_SIZE = 512;
@@ -56,10 +63,25 @@ interface FrameReader {
   read(buffer: Buffer): number;
 }
 
+/** Frames other than transfers (attach, flow, requests' performatives...) carry names and maps, never much data. */
+export const CONTROL_FRAME_LIMIT = 64 * 1024;
+const TRANSFER_CODE = 0x14;
+
+/** Whether the frame at `at` is a transfer, when its descriptor is in the buffer (undefined when not yet). */
+function isTransfer(buffer: Buffer, at: number): boolean | undefined {
+  const body = at + (buffer[at + 4] ?? 2) * 4;
+  if (body + 3 > buffer.length) return undefined;
+  if (buffer[body] !== 0x00) return false;
+  if (buffer[body + 1] === 0x53) return buffer[body + 2] === TRANSFER_CODE;
+  if (buffer[body + 1] === 0x80 && body + 10 <= buffer.length) return buffer.readUInt32BE(body + 2) === 0 && buffer.readUInt32BE(body + 6) === TRANSFER_CODE;
+  return buffer[body + 1] === 0x80 ? undefined : false;
+}
+
 /**
  * Checks the size field of every frame in each buffer rhea is about to read, before it buffers any of it: rhea reads
  * from a frame boundary, after the 8-byte protocol header. `limitFor(index)` is the limit for the index-th frame of
- * this buffer.
+ * this buffer; a frame above CONTROL_FRAME_LIMIT must moreover be a transfer (checked once its descriptor is in: rhea
+ * calls read again with the whole frame before decoding it).
  */
 export function enforceFrameSizes(reader: FrameReader, limitFor: (index: number) => number): void {
   const read = reader.read.bind(reader);
@@ -72,6 +94,9 @@ export function enforceFrameSizes(reader: FrameReader, limitFor: (index: number)
       const limit = limitFor(index);
       if (size < 8 || size > limit) {
         throw new ConnectionViolation(Conditions.framingError, `A frame of ${size} bytes was received; frames must be 8 to ${limit} bytes on this connection.`);
+      }
+      if (size > CONTROL_FRAME_LIMIT && isTransfer(buffer, at) === false) {
+        throw new ConnectionViolation(Conditions.framingError, `A frame of ${size} bytes that is not a transfer was received; such frames must be at most ${CONTROL_FRAME_LIMIT} bytes.`);
       }
       at += size;
     }
@@ -143,10 +168,11 @@ interface OpeningFrame {
 }
 
 /**
- * Refuses a begin beyond channel-max or the session cap, and an attach beyond handle-max or the link cap, before
- * rhea creates anything for it: the connection is closed with amqp:resource-limit-exceeded.
+ * Refuses a begin beyond channel-max or the session cap, and an attach beyond handle-max or the link cap (a small one
+ * until a token has been accepted), before rhea creates anything for it: the connection is closed with
+ * amqp:resource-limit-exceeded.
  */
-export function limitSessionsAndLinks(connection: object, limits: ConnectionLimits): void {
+export function limitSessionsAndLinks(connection: object, limits: ConnectionLimits, authenticated: () => boolean): void {
   const internals = connection as Record<'on_begin' | 'on_attach', (frame: OpeningFrame) => void> & { remote_channel_map: Record<number, SessionInternals> };
   const sessions = () => Object.values(internals.remote_channel_map);
   const onBegin = internals.on_begin.bind(connection);
@@ -162,6 +188,9 @@ export function limitSessionsAndLinks(connection: object, limits: ConnectionLimi
     const links = sessions().reduce((sum, session) => sum + Object.keys(session.links).length, 0);
     if ((frame.performative.handle ?? 0) > limits.handleMax || links >= limits.maxLinks) {
       throw new ConnectionViolation(Conditions.resourceLimitExceeded, `At most ${limits.maxLinks} links per connection (handles 0 to ${limits.handleMax} per session).`);
+    }
+    if (links >= limits.linksBeforeAuth && !authenticated()) {
+      throw new ConnectionViolation(Conditions.resourceLimitExceeded, `At most ${limits.linksBeforeAuth} links before a token has been put on $cbs.`);
     }
     onAttach(frame);
   };

@@ -230,6 +230,7 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     tls: options.tls,
     limits,
     onConnection: track,
+    authenticated: (connection) => states.get(connection)?.grants.any ?? false,
     onLateFrame: (connection, frame, channel) => logger.debug(`[conn ${states.get(connection)?.id ?? '-'}] ${frame} for ended channel ${channel} ignored`),
     onBadInput: (connection, message) => logger.warn(`[conn ${states.get(connection)?.id ?? '-'}] malformed input, closing the connection: ${message}`),
   });

@@ -4,7 +4,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Connection, Container } from 'rhea';
-import { boundIncompleteDeliveries, ConnectionViolation, enforceFrameSizes, limitSessionsAndLinks, MIN_MAX_FRAME_SIZE, type ConnectionLimits } from './connectionGuard.ts';
+import { boundIncompleteDeliveries, ConnectionViolation, enforceFrameSizes, limitSessionsAndLinks, MIN_MAX_FRAME_SIZE, WRITE_BUFFER_LIMIT, type ConnectionLimits } from './connectionGuard.ts';
 import { Conditions, ensureError, type AmqpError } from './errors.ts';
 import { batchFrameWrites } from './frameWriter.ts';
 
@@ -27,9 +27,6 @@ interface ConnectionInternals {
   _process(): void;
 }
 
-/** How far a peer may fall behind reading what we write before we stop reading from it (and consumers stop sending). */
-export const WRITE_BUFFER_LIMIT = 8 * 1024 * 1024;
-
 /**
  * A delivery still arriving may hold twice the 1 MiB the attach announces (a bigger one is refused once complete,
  * with the service's error); all of a connection's together, 16 MiB.
@@ -44,6 +41,8 @@ export interface SocketServerOptions {
   limits: ConnectionLimits;
   /** Called for each accepted connection, before any of its input is read. */
   onConnection(connection: Connection): void;
+  /** Whether a token has been accepted on the connection. */
+  authenticated(connection: Connection): boolean;
   /** Called for each frame dropped because its session is already gone. */
   onLateFrame(connection: Connection, frame: string, channel: number): void;
   /** Called with the reason when a connection's input could not be decoded or broke a limit. */
@@ -125,7 +124,7 @@ export async function listenForAmqp(container: Container, options: SocketServerO
     guardFrameSizes(connection, limits);
     dropLateFrames(connection, (frame, channel) => options.onLateFrame(connection, frame, channel));
     boundIncompleteDeliveries(connection, INCOMPLETE_DELIVERY_LIMIT, INCOMPLETE_DELIVERIES_LIMIT);
-    limitSessionsAndLinks(connection, limits);
+    limitSessionsAndLinks(connection, limits, () => options.authenticated(connection));
     options.onConnection(connection);
     // rhea reports undecodable input (and errors thrown by our handlers) on the connection. Writing the close frame
     // now, before rhea ends the socket, lets the peer see why.

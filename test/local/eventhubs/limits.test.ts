@@ -5,10 +5,12 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
 import rhea from 'rhea';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_FRAME_LIMIT } from '../../../local/eventhubs/connectionGuard.ts';
 import { DEFAULT_CONNECTION_LIMITS, start, type RunningEmulator } from '../../../local/eventhubs/index.ts';
 import { waitUntil } from '../../waitUntil.ts';
 import { FAST_RETRY } from './helpers.ts';
 import { AMQP_HEADER, amqpFrame, attach, begin, closeCondition, decode, frames, open, rawPeer, SASL_HEADER } from './rawAmqp.ts';
+import { rheaPeer } from './rheaPeer.ts';
 import { SharedKeyCredential } from './sharedKey.ts';
 
 const AUTH_DEADLINE_MS = 1_500;
@@ -95,16 +97,41 @@ describe('start: bounds per connection', () => {
     await stillServes();
   });
 
-  it('closes a connection that attaches more links than allowed, in one session or across several, with amqp:resource-limit-exceeded', async () => {
-    const oneSession = await rawPeer(port);
-    oneSession.write(AMQP_HEADER, open(), begin(0), ...Array.from({ length: DEFAULT_CONNECTION_LIMITS.handleMax + 2 }, (_, handle) => attach(0, handle)));
-    expect(closeCondition(await oneSession.closed)).toBe('amqp:resource-limit-exceeded');
+  it('closes a connection that attaches more than 16 links before it has put a token, with amqp:resource-limit-exceeded', async () => {
+    const peer = await rawPeer(port);
+    peer.write(AMQP_HEADER, open(), begin(0), ...Array.from({ length: DEFAULT_CONNECTION_LIMITS.linksBeforeAuth + 1 }, (_, handle) => attach(0, handle)));
+    const received = await peer.closed;
+    expect(closeCondition(received)).toBe('amqp:resource-limit-exceeded');
+    expect(JSON.stringify(decode(received).at(-1)?.fields)).toContain('before a token has been put on $cbs');
+    await stillServes();
+  });
 
-    const spread = await rawPeer(port);
-    const sessions = 4;
-    const perSession = Math.ceil((DEFAULT_CONNECTION_LIMITS.maxLinks + 1) / sessions);
-    spread.write(AMQP_HEADER, open(), ...Array.from({ length: sessions }, (_, channel) => [begin(channel), ...Array.from({ length: perSession }, (_, handle) => attach(channel, handle))]).flat());
-    expect(closeCondition(await spread.closed)).toBe('amqp:resource-limit-exceeded');
+  it('closes an authenticated connection that attaches more links than allowed, in one session or across several, with amqp:resource-limit-exceeded', async () => {
+    const flood = async (sessions: number, perSession: number) => {
+      const peer = await rheaPeer(port);
+      const error = new Promise<string | undefined>((resolve) => {
+        peer.connection.on('connection_error', (context) => resolve((context.connection.error as { condition?: string } | undefined)?.condition));
+        peer.connection.on('disconnected', () => resolve('disconnected without a close'));
+      });
+      const audience = `sb://localhost:${port}/temperatures`;
+      expect((await peer.putToken(SharedKeyCredential.token(audience), audience)).status).toBe(202);
+      for (let s = 0; s < sessions; s++) {
+        const session = peer.connection.create_session();
+        session.begin();
+        for (let n = 0; n < perSession; n++) session.open_sender({ target: { address: '$cbs' }, name: `flood-${s}-${n}` });
+      }
+      return error;
+    };
+    expect(await flood(1, DEFAULT_CONNECTION_LIMITS.handleMax + 2)).toBe('amqp:resource-limit-exceeded');
+    expect(await flood(4, Math.ceil((DEFAULT_CONNECTION_LIMITS.maxLinks + 1) / 4))).toBe('amqp:resource-limit-exceeded');
+    await stillServes();
+  });
+
+  it('closes a connection that sends a frame other than a transfer above 64 KiB (a huge link name) with amqp:connection:framing-error', async () => {
+    const peer = await rawPeer(port);
+    const name = 'n'.repeat(CONTROL_FRAME_LIMIT);
+    peer.write(AMQP_HEADER, open(), begin(0), amqpFrame(0, frames.attach({ name, handle: 0, role: false, target: { address: '$cbs' }, initial_delivery_count: 0 })));
+    expect(closeCondition(await peer.closed)).toBe('amqp:connection:framing-error');
     await stillServes();
   });
 
