@@ -42,7 +42,7 @@ describe('the Event Hubs emulator CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // six launches of the CLI, each a Node process started on a busy machine
 
   it('serves the real client on the connection string it prints, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const running = launch(['--port', '0']);
