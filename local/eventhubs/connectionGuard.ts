@@ -173,11 +173,18 @@ interface OpeningFrame {
  * amqp:resource-limit-exceeded.
  */
 export function limitSessionsAndLinks(connection: object, limits: ConnectionLimits, authenticated: () => boolean): void {
-  const internals = connection as Record<'on_begin' | 'on_attach', (frame: OpeningFrame) => void> & { remote_channel_map: Record<number, SessionInternals> };
-  const sessions = () => Object.values(internals.remote_channel_map);
+  const internals = connection as Record<'on_begin' | 'on_attach', (frame: OpeningFrame) => void> & {
+    remote_channel_map: Record<number, SessionInternals>;
+    local_channel_map: Record<number, SessionInternals>;
+  };
+  // Every session rhea holds, including one whose channel a second begin took over (rhea keeps both).
+  const sessions = () => Object.values(internals.local_channel_map);
   const onBegin = internals.on_begin.bind(connection);
   internals.on_begin = (frame) => {
     const peerInitiated = frame.performative.remote_channel === null || frame.performative.remote_channel === undefined;
+    if (peerInitiated && internals.remote_channel_map[frame.channel] !== undefined) {
+      throw new ConnectionViolation(Conditions.illegalState, `A begin was received on channel ${frame.channel}, which is in use.`);
+    }
     if (peerInitiated && (frame.channel > limits.channelMax || sessions().length > limits.channelMax)) {
       throw new ConnectionViolation(Conditions.resourceLimitExceeded, `At most ${limits.channelMax + 1} sessions (channels 0 to ${limits.channelMax}) per connection.`);
     }

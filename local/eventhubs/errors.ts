@@ -53,6 +53,7 @@ export const Conditions = {
   framingError: 'amqp:connection:framing-error',
   resourceLimitExceeded: 'amqp:resource-limit-exceeded',
   connectionForced: 'amqp:connection:forced',
+  illegalState: 'amqp:illegal-state',
 } as const;
 
 /** What a namespace over its throughput units answers a send with; the client backs off and retries. */

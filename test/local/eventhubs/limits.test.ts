@@ -97,6 +97,13 @@ describe('start: bounds per connection', () => {
     await stillServes();
   });
 
+  it('closes a connection that begins a session on a channel in use with amqp:illegal-state (rhea kept both sessions, so any number)', async () => {
+    const peer = await rawPeer(port);
+    peer.write(AMQP_HEADER, open(), begin(0), begin(0), begin(0));
+    expect(closeCondition(await peer.closed)).toBe('amqp:illegal-state');
+    await stillServes();
+  });
+
   it('closes a connection that attaches more than 16 links before it has put a token, with amqp:resource-limit-exceeded', async () => {
     const peer = await rawPeer(port);
     peer.write(AMQP_HEADER, open(), begin(0), ...Array.from({ length: DEFAULT_CONNECTION_LIMITS.linksBeforeAuth + 1 }, (_, handle) => attach(0, handle)));
