@@ -4,8 +4,11 @@
 import type { EventStore } from './eventStore.ts';
 import type { EntraVerifier } from './entra.ts';
 import { entityNotFound } from './errors.ts';
-import type { ConnectionGrants, HostCheck } from './grants.ts';
+import { MAX_GRANTS, type ConnectionGrants, type HostCheck } from './grants.ts';
 import { isSasToken, parseResource, pathCovers, tokenText, verifySasToken, type SasKey } from './sas.ts';
+
+/** Entity names are at most 256 characters; an audience names a namespace, a hub, a group and a partition. */
+const MAX_AUDIENCE = 1_024;
 
 export interface Reply {
   statusCode: number;
@@ -69,6 +72,7 @@ export function handlePutToken(request: { body?: unknown; application_properties
   const audience = property(properties, 'name');
   if (operation !== 'put-token') return { statusCode: 400, description: `Unsupported $cbs operation '${String(operation)}'.` };
   if (typeof audience !== 'string') return { statusCode: 400, description: 'The put-token request has no audience (name).' };
+  if (audience.length > MAX_AUDIENCE) return { statusCode: 400, description: `The audience is longer than ${MAX_AUDIENCE} characters.` };
   const wanted = parseResource(audience);
   if (!wanted) return unauthorized(`the audience '${audience.slice(0, 200)}' is not an sb:// URI of a namespace`);
   if (!context.hostAccepted(wanted.host)) return unauthorized(`the audience is for host '${wanted.host}', not this namespace`);
@@ -76,6 +80,8 @@ export function handlePutToken(request: { body?: unknown; application_properties
   if (!checked.ok) return unauthorized(checked.reason);
   const missing = unknownEntity(context.store, audience, wanted.path);
   if (missing) return { statusCode: 404, description: entityNotFound(missing).description };
-  grants.add(wanted.path, checked.expiresAtMs);
+  if (!grants.add(wanted.path, checked.expiresAtMs, context.nowMs)) {
+    return { statusCode: 403, description: `At most ${MAX_GRANTS} tokens for different entities per connection.` };
+  }
   return { statusCode: 202, description: 'Accepted' };
 }

@@ -27,12 +27,23 @@ export function namespaceHosts(openHostname: unknown, boundHost: string): HostCh
   return (host) => names.has(host);
 }
 
+/** Distinct paths one connection may hold grants for: a client puts one per link (and per $management node). */
+export const MAX_GRANTS = 1_000;
+
 export class ConnectionGrants {
   private readonly grants = new Map<string, number>();
 
-  /** Records a grant for `path` (lower-cased) until `expiresAtMs`; a renewal extends it. */
-  add(path: string, expiresAtMs: number): void {
+  /**
+   * Records a grant for `path` (lower-cased) until `expiresAtMs`; a renewal extends it. False when the connection
+   * already holds MAX_GRANTS unexpired grants for other paths (every accepted token would otherwise be kept).
+   */
+  add(path: string, expiresAtMs: number, nowMs: number): boolean {
+    if (!this.grants.has(path) && this.grants.size >= MAX_GRANTS) {
+      for (const [granted, until] of this.grants) if (until <= nowMs) this.grants.delete(granted);
+      if (this.grants.size >= MAX_GRANTS) return false;
+    }
     this.grants.set(path, Math.max(expiresAtMs, this.grants.get(path) ?? 0));
+    return true;
   }
 
   /** True once any token has been accepted on the connection. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { EventHubConsumerClient, EventHubProducerClient, latestEventPosition, type TokenCredential } from '@azure/event-hubs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_GRANTS } from '../../../local/eventhubs/grants.ts';
 import { start, type EmulatorConfig, type RunningEmulator } from '../../../local/eventhubs/index.ts';
 import { FAST_RETRY } from './helpers.ts';
 import { opensslMissing, throwawayCertificate } from './pythonProbe.ts';
@@ -59,6 +60,20 @@ describe('start: what a token covers', () => {
       expect(await peer.putToken(SharedKeyCredential.token(elsewhere), elsewhere)).toMatchObject({ status: 401, description: expect.stringContaining("host 'evil.example'") });
       const { detached } = peer.attach('sender', 'temperatures');
       expect(await detached).toMatchObject({ condition: 'amqp:unauthorized-access' });
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('keeps grants for at most 1000 entities per connection and refuses an overlong audience, instead of holding whatever is put', async () => {
+    const peer = await rheaPeer(emulator.port);
+    try {
+      const put = (path: string) => peer.putToken(SharedKeyCredential.token(audience(path)), audience(path));
+      const answers = await Promise.all(Array.from({ length: MAX_GRANTS }, (_, n) => put(`temperatures/p${n}`)));
+      expect(answers.every((a) => a.status === 202)).toBe(true);
+      expect(await put('temperatures/one-more')).toMatchObject({ status: 403 });
+      expect((await put('temperatures/p7')).status).toBe(202); // a renewal is not a new grant
+      expect((await put(`temperatures/${'x'.repeat(1_100)}`)).status).toBe(400);
     } finally {
       peer.close();
     }
