@@ -1,5 +1,6 @@
 // The programmatic entry point: start an Event Hubs emulator that the unmodified @azure/event-hubs client can use.
 import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionGuard.ts';
 import { EventStore } from './eventStore.ts';
 import type { EntraTrust } from './entra.ts';
 import { DEV_SAS_KEY } from './sas.ts';
@@ -13,6 +14,8 @@ export { EmulatorError, EmulatorConfigError, EmulatorStorageError } from './erro
 export type { EmulatorLogger } from './server.ts';
 export type { EntraTrust } from './entra.ts';
 export { DEV_SAS_KEY } from './sas.ts';
+export { DEFAULT_CONNECTION_LIMITS } from './connectionGuard.ts';
+export type { ConnectionLimits } from './connectionGuard.ts';
 
 export const DEFAULT_PORT = 5672;
 export { DEFAULT_KAFKA_PORT };
@@ -48,6 +51,8 @@ export interface StartOptions {
    * (default: the address each client connected to).
    */
   kafka?: false | { port?: number; advertisedHost?: string };
+  /** Per-connection bounds (frame size, sessions, links, time to authenticate); DEFAULT_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningEmulator {
@@ -65,14 +70,14 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-export function emulatorConnectionString(port: number, entityPath?: string): string {
+/**
+ * With `tls` the string leaves out `UseDevelopmentEmulator=true` (which makes clients dial plain TCP): they dial
+ * AMQPS on the given port, trusting the certificate as their platform does (NODE_EXTRA_CA_CERTS, `connection_verify`).
+ */
+export function emulatorConnectionString(port: number, entityPath?: string, options: { tls?: boolean } = {}): string {
   const endpoint = port === DEFAULT_PORT ? 'sb://localhost' : `sb://localhost:${port}`;
-  const parts = [
-    `Endpoint=${endpoint}`,
-    `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`,
-    `SharedAccessKey=${DEV_SAS_KEY.key}`,
-    'UseDevelopmentEmulator=true',
-  ];
+  const parts = [`Endpoint=${endpoint}`, `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`, `SharedAccessKey=${DEV_SAS_KEY.key}`];
+  if (!options.tls) parts.push('UseDevelopmentEmulator=true');
   if (entityPath) parts.push(`EntityPath=${entityPath}`);
   return `${parts.join(';')};`;
 }
@@ -105,6 +110,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       throttled: throttle.throttled,
       tls: options.tls,
       entra: options.entra,
+      limits: { ...DEFAULT_CONNECTION_LIMITS, ...options.limits },
     });
   } catch (error) {
     await store.close();
@@ -138,7 +144,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const kafkaServer = kafka;
   return {
     port: running.port,
-    connectionString: emulatorConnectionString(running.port),
+    connectionString: emulatorConnectionString(running.port, undefined, { tls: options.tls !== undefined }),
     hubs: hubs.map((h) => h.name),
     throttledSends: throttle.count,
     kafka: kafkaServer ? { port: kafkaServer.port, bootstrapServer: `localhost:${kafkaServer.port}` } : undefined,

@@ -2,7 +2,7 @@
 // the password, checked against the same key as the AMQP side's SAS tokens. A connection string with EntityPath (or a
 // SharedAccessSignature scoped to one hub) grants that hub only.
 import { timingSafeEqual } from 'node:crypto';
-import { tokenCovers, verifySasToken, type SasKey } from '../sas.ts';
+import { pathCovers, verifySasToken, type SasKey } from '../sas.ts';
 
 export const USERNAME = '$ConnectionString';
 
@@ -37,8 +37,8 @@ export function authenticatePlain(message: Buffer, key: SasKey, nowMs: number): 
   if (signature !== undefined) {
     const checked = verifySasToken(signature, key, nowMs);
     if (!checked.ok) return { ok: false, reason: checked.reason };
-    if (entityPath !== '' && !tokenCovers(checked.token.path, entityPath)) return { ok: false, reason: 'the signature does not cover EntityPath' };
-    return { ok: true, scope: entityPath || checked.token.path };
+    if (entityPath !== '' && !pathCovers(checked.token.resource.path, entityPath)) return { ok: false, reason: 'the signature does not cover EntityPath' };
+    return { ok: true, scope: entityPath || checked.token.resource.path };
   }
   const keyName = fields.get('sharedaccesskeyname');
   const secret = fields.get('sharedaccesskey');
