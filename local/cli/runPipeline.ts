@@ -6,7 +6,6 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { RESOURCES } from '../../functions/config/settings.ts';
-import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
 import type { FunctionDefinition } from '../../functions/app/definition.ts';
 import { readCityFile } from '../../functions/core/city/readCityFile.ts';
 import { isValidDate } from '../../functions/core/dates.ts';
@@ -15,15 +14,14 @@ import { renderDashboard } from '../../functions/core/dashboard/renderDashboard.
 import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import { AppError, ensureErrorType } from '../../functions/errors.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
-import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
+import type { LocalHost, LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
-import { consoleSink, type LogSink } from '../host/invocations.ts';
+import type { LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable, formatRejected } from './formatTable.ts';
 import { startProgress } from './progress.ts';
-import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
-import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
+import type { RejectionSummary } from './runResults.ts';
 import { createProgressSampler } from './sampleProgress.ts';
 
 export interface PipelineOptions {
@@ -91,6 +89,29 @@ async function scanLocalFile(options: PipelineOptions): Promise<LocalFile> {
   return { cityIds, fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) };
 }
 
+/** The function app, the local host and the SDKs behind them: a second of CPU to load, spent while Azurite starts. */
+async function loadApp() {
+  const [host, definitions, invocations, ledger, results] = await Promise.all([
+    import('../host/createLocalHost.ts'),
+    import('../../functions/definitions/index.ts'),
+    import('../host/invocations.ts'),
+    import('./runLedger.ts'),
+    import('./runResults.ts'),
+  ]);
+  return { ...host, appDefinitions: definitions.definitions, ...invocations, ...ledger, ...results };
+}
+
+/** The local services first (Azurite's own process loads while this one loads the app), then the app. */
+async function startAll(options: PipelineOptions) {
+  const starting = startEnvironment(options.env ?? process.env, { offline: options.offline ?? false });
+  starting.catch(() => undefined); // its failure is thrown below, once the app has loaded
+  const app = await loadApp().catch(async (error: unknown) => {
+    await starting.then((environment) => environment.close(), () => undefined);
+    throw error;
+  });
+  return { environment: await starting, app };
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
@@ -98,9 +119,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   await checkOptions(options);
   const local = await scanLocalFile(options);
   const began = new Date();
-  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false });
+  const { environment, app } = await startAll(options);
+  const { createLocalHost, appDefinitions, consoleSink, readRunLedger, formatRunLedger, assertBalanced } = app;
+  const { deadLettersSince, poisonedSince, readMonthlyRows, readRejections } = app;
   if (environment.started.length > 0) say(`Started ${environment.started.join(', ')}`);
-  let host: ReturnType<typeof createLocalHost> | undefined;
+  let host: LocalHost | undefined;
   try {
     try {
       host = createLocalHost({
