@@ -11,6 +11,8 @@ const registry: Record<string, () => Promise<Bench>> = {
   seed: async () => (await import('./stages/seed.ts')).seedBench,
   scale: async () => (await import('./stages/scale.ts')).scaleBench,
   fetch: async () => (await import('./stages/fetch.ts')).fetchBench,
+  fixed: async () => (await import('./stages/fixed.ts')).fixedBench,
+  pipeline: async () => (await import('./stages/pipeline.ts')).pipelineBench,
 };
 
 async function main(): Promise<void> {

@@ -80,3 +80,13 @@ export function emulatorEventsPerSecond(events = Number(process.env['BENCH_EVENT
   });
   return emulatorBaseline;
 }
+
+/** Spawn → ready of an in-memory Azurite alone, seconds: the part of every CLI run's start-up that is not ours. */
+export async function azuriteStartSeconds(): Promise<number> {
+  const { startAzurite } = await import('../../local/azurite.ts');
+  const started = performance.now();
+  const azurite = await startAzurite();
+  const seconds = (performance.now() - started) / 1000;
+  await azurite.close();
+  return seconds;
+}

@@ -31,6 +31,8 @@ export interface Workload {
    * 100% CPU in GC) at ~250,000 of the 365,000 blobs the full scale run writes.
    */
   azuriteHeapMiB?: number;
+  /** Measure raw Azurite blob PUTs/s first (3,000 PUTs); true by default. */
+  blobPutsBaseline?: boolean;
 }
 
 export interface WorkloadResult {
@@ -46,7 +48,7 @@ export interface WorkloadResult {
   eventsAggregated: number;
   apiCalls: number;
   memory: MemoryPeaks;
-  /** Raw Azurite blob PUTs/s on the same Azurite, just before the run. */
+  /** Raw Azurite blob PUTs/s on the same Azurite, just before the run (NaN when not measured). */
   blobPutsBaseline: number;
 }
 
@@ -102,7 +104,7 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
   const azuriteOptions = { ...(location ? { location } : {}), ...(workload.azuriteHeapMiB ? { maxHeapMiB: workload.azuriteHeapMiB } : {}) };
   const [azurite, hub] = await Promise.all([startAzurite(azuriteOptions), startEmulatorChild()]);
   try {
-    const blobPutsBaseline = await rawBlobPutsPerSecond(azurite.connectionString);
+    const blobPutsBaseline = workload.blobPutsBaseline === false ? Number.NaN : await rawBlobPutsPerSecond(azurite.connectionString);
     let uploadedAt = 0;
     const memory = sampleProcessTree();
     let peaks: MemoryPeaks;
