@@ -22,6 +22,8 @@ export interface ArchiveRequest {
 
 export interface ArchiveResult {
   response: ArchiveResponse;
+  /** The response body exactly as received (what raw/ keeps); `response` is this, parsed and validated. */
+  body: Buffer;
   /** Weight of one call; `attempts` calls were spent. */
   weight: number;
   attempts: number;
@@ -84,6 +86,9 @@ function reasonOf(text: string): string {
 
 class Transient extends UpstreamError {}
 
+// As undici's body.text() decodes (a BOM is dropped), so the kept bytes parse the same way at replay.
+const utf8 = new TextDecoder('utf-8');
+
 export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMeteoClient {
   const url = new URL(options.url);
   // The key travels in the query only; messages name origin + path, never the query.
@@ -99,8 +104,9 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
   const gate = createLimiterGate(options.limits, clock);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
 
-  async function attempt(request: ArchiveRequest): Promise<ArchiveResponse> {
+  async function attempt(request: ArchiveRequest): Promise<{ response: ArchiveResponse; body: Buffer }> {
     let status: number;
+    let bytes: Buffer;
     let text: string;
     let retryAfter: string | undefined;
     try {
@@ -113,7 +119,8 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
       status = response.statusCode;
       const header = response.headers['retry-after'];
       retryAfter = Array.isArray(header) ? header[0] : header;
-      text = await response.body.text();
+      bytes = Buffer.from(await response.body.arrayBuffer());
+      text = utf8.decode(bytes);
     } catch (error) {
       const cause = ensureErrorType(error);
       throw new Transient(`GET ${endpoint} failed: ${cause.name}: ${cause.message}`, { cause });
@@ -130,7 +137,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
     } catch (error) {
       throw new Transient(`Open-Meteo sent a body that is not JSON (${text.length} bytes; truncated?)`, { status, cause: error });
     }
-    return validateArchiveResponse(body);
+    return { response: validateArchiveResponse(body), body: bytes };
   }
 
   return {
@@ -142,7 +149,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
         limiterWaitMs += admission.waitedMs;
         options.onCall?.({ at: admission.admittedAt, weight });
         try {
-          return { response: await attempt(request), weight, attempts: tries, limiterWaitMs };
+          return { ...(await attempt(request)), weight, attempts: tries, limiterWaitMs };
         } catch (error) {
           if (!(error instanceof Transient) || tries >= retry.attempts) {
             if (error instanceof Transient) {

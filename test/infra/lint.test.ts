@@ -40,6 +40,7 @@ describe.skipIf(bicep.missing !== undefined)('main.bicepparam', () => {
     expect(parameters.environmentName?.value).toBe('weather');
     expect(parameters.weatherApiKey?.value).toBe('');
     expect(parameters.principalId?.value).toBe('');
+    expect(parameters.rawCoolAfterDays?.value).toBe(30);
     expect(readFileSync(join(repoRoot, 'infra/main.bicepparam'), 'utf8')).toMatch(/weatherApiKey = readEnvironmentVariable\('WEATHER_API_KEY'/);
   }, 120_000);
 });

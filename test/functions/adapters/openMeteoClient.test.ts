@@ -121,6 +121,23 @@ describe('createOpenMeteoClient', () => {
     expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain('s3cret');
   });
 
+  it('hands back the body bytes exactly as received alongside the parsed response', async () => {
+    // What a re-serialisation would change: spacing, key order, `1.50`, `-0.0`, the escaped and the raw `°`.
+    const sent = Buffer.from('{ "hourly_units": {"temperature_2m":"\\u00b0C"}, "latitude": 1.50, "longitude": -0.0, "utc_offset_seconds": 0,\n'
+      + '"elevation": 12.0, "note": "°", "hourly": {"time": ["2023-01-01T00:00"], "temperature_2m": [1.50]} }\n', 'utf8');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(sent);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const client = createOpenMeteoClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`, timeoutMs: 1_000, limits: generous });
+    closers.push(() => client.close());
+    const result = await client.fetchArchive({ ...peabody, end: peabody.start });
+    expect(Buffer.compare(result.body, sent)).toBe(0);
+    expect(result.response).toEqual({ latitude: 1.5, longitude: -0, elevation: 12, utc_offset_seconds: 0, hourly: { time: ['2023-01-01T00:00'], temperature_2m: [1.5] } });
+  });
+
   it('holds the configured rate against the stand-in’s enforced limit: no 429 is ever served', async () => {
     // The client may spend 10 in any sliding second; the stand-in enforces 12 per fixed second (the margin absorbs
     // request latency on a loaded machine). 30 calls from 6 concurrent callers must take ≥ 2 s and meet no 429.
