@@ -1,24 +1,29 @@
-// The local services a pipeline bench runs against, and the raw baselines measured on them in the same run.
-// The Event Hubs emulator runs as a child process here (the CLI runs it in-process), so its memory is measured
-// apart from the app's and its event loop never competes with the app's: as in Azure, where the hub is a service.
+// The local services a pipeline bench runs against, and the baselines measured on them in the same run. The Event
+// Hubs emulator and the Open-Meteo stand-in run as child processes here (the CLI runs them in-process), so their
+// memory and CPU are measured apart from the app's and never compete with its event loop: as on Azure, where both
+// are other machines.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { BlobServiceClient } from '@azure/storage-blob';
 import { emulatorConnectionString } from '../../local/eventhubs/index.ts';
-import { forEachLimit } from '../../functions/aggregate/forEachLimit.ts';
-import { syntheticEvents } from './syntheticEvents.ts';
 
 const EMULATOR_CLI = fileURLToPath(new URL('../../local/eventhubs/cli.ts', import.meta.url));
-const LISTENING = /listening on port (\d+)/;
+const STAND_IN_CLI = fileURLToPath(new URL('../../local/openmeteo/cli.ts', import.meta.url));
 
 export interface EmulatorChild {
   connectionString: string;
   close(): Promise<void>;
 }
 
-export function startEmulatorChild(timeoutMs = 30_000): Promise<EmulatorChild> {
-  const child = spawn(process.execPath, [EMULATOR_CLI, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+interface ServiceChild {
+  /** What `ready` matched in the child's output. */
+  match: RegExpExecArray;
+  close(): Promise<void>;
+}
+
+/** Runs a service's CLI in a child Node process until it prints `ready`. */
+function startServiceChild(script: string, args: readonly string[], ready: RegExp, what: string, timeoutMs: number): Promise<ServiceChild> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -34,40 +39,36 @@ export function startEmulatorChild(timeoutMs = 30_000): Promise<EmulatorChild> {
       child.kill('SIGKILL');
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`the Event Hubs emulator did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
-      const port = LISTENING.exec(output)?.[1];
-      if (!port) return;
+      const match = ready.exec(output);
+      if (!match) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      child.stdout.off('data', onData);
-      resolve({ connectionString: emulatorConnectionString(Number(port)), close });
+      child.stdout.off('data', onData).resume();
+      resolve({ match, close });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
     });
-    child.once('exit', (code) => fail(new Error(`the Event Hubs emulator exited (${code}) before listening:\n${output}`)));
+    child.once('exit', (code) => fail(new Error(`${what} exited (${code}) before it was ready:\n${output}`)));
   });
 }
 
+export async function startEmulatorChild(timeoutMs = 30_000): Promise<EmulatorChild> {
+  const { match, close } = await startServiceChild(EMULATOR_CLI, ['--port', '0'], /listening on port (\d+)/, 'the Event Hubs emulator', timeoutMs);
+  return { connectionString: emulatorConnectionString(Number(match[1])), close };
+}
+
 /**
- * Raw Azurite blob PUTs per second: city-day-sized JSON bodies uploaded with the SDK at the fetch stage's write
- * concurrency (16), into a container of their own on the same Azurite the pipeline uses.
+ * The Open-Meteo stand-in (zero latency, no limit) in a child process: on Azure the API is another machine, so
+ * building its answers must not be counted as the app's CPU or compete with the app's event loop.
  */
-export async function rawBlobPutsPerSecond(connectionString: string, puts = 3_000, concurrency = 16): Promise<number> {
-  const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient('bench-raw-puts');
-  await container.createIfNotExists();
-  const body = Buffer.from(JSON.stringify(syntheticEvents(1, 1)[0]), 'utf8');
-  const names = Array.from({ length: puts }, (_, i) => `city-${i % 50}/2023/${String(i).padStart(5, '0')}.json`);
-  const started = performance.now();
-  await forEachLimit(names, concurrency, async (name) => {
-    await container.getBlockBlobClient(name).upload(body, body.length, { blobHTTPHeaders: { blobContentType: 'application/json' } });
-  });
-  // The blobs stay: deleting them leaves unreferenced extents, and Azurite's blob GC (every 10 min) removes each
-  // with a rebuild of its extent index, which blocked it for over 6 minutes once the scale run held 240,000 blobs.
-  return puts / ((performance.now() - started) / 1000);
+export async function startStandInChild(timeoutMs = 30_000): Promise<{ url: string; close(): Promise<void> }> {
+  const { match, close } = await startServiceChild(STAND_IN_CLI, ['--port', '0'], /listening on (http:\/\/\S+)/, 'the Open-Meteo stand-in', timeoutMs);
+  return { url: match[1]!, close };
 }
 
 let emulatorBaseline: Promise<{ eventsPerSecond: number; events: number }> | undefined;

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface MemoryPeaks {
-  /** This process: the function app, the local host and the Open-Meteo stand-in. */
+  /** This process: the function app and the local host. */
   selfMiB: number;
   /** Peak per child, labelled by what it runs. */
   children: Record<string, number>;
@@ -40,6 +40,7 @@ function label(pid: number): string {
   const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ');
   if (command.includes('azurite')) return 'azurite';
   if (command.includes('eventhubs')) return 'eventhubs';
+  if (command.includes('openmeteo')) return 'openmeteo stand-in';
   return `pid ${pid}`;
 }
 

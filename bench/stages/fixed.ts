@@ -26,7 +26,7 @@ export const fixedBench: Bench = {
       for (let i = 0; i < runs; i++) azurite.push(await azuriteStartSeconds());
       const azuriteStart = [...azurite].sort((a, b) => a - b)[Math.floor(runs / 2)]!;
       const { median, all } = await medianCliRun(['--cities', file, '--start', '2023-01-01', '--end', '2023-01-02', '--offline'], runs, 5 * 60_000);
-      const workload = await runWorkloadInChild({ citiesFile: file, cities: 1, start: '2023-01-01', end: '2023-01-02', days: 2, timeoutMs: 5 * 60_000, blobPutsBaseline: false });
+      const workload = await runWorkloadInChild({ citiesFile: file, cities: 1, start: '2023-01-01', end: '2023-01-02', days: 2, timeoutMs: 5 * 60_000 });
       const figures: Figure[] = [
         { metric: 'npm run pipeline spawn → exit', value: median.total, unit: 's', note: `median of ${runs} (${all.map((r) => r.total.toFixed(1)).join(', ')} s)` },
         withRatio({
