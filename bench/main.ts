@@ -13,6 +13,8 @@ const registry: Record<string, () => Promise<Bench>> = {
   scale: async () => (await import('./stages/scale.ts')).scaleBench,
   fetch: async () => (await import('./stages/fetch.ts')).fetchBench,
   query: async () => (await import('./stages/query.ts')).queryBench,
+  fixed: async () => (await import('./stages/fixed.ts')).fixedBench,
+  pipeline: async () => (await import('./stages/pipeline.ts')).pipelineBench,
 };
 
 /** Bench names, and `--name value` / `--name=value` options. */

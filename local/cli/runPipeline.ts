@@ -6,7 +6,6 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DEFAULT_WEATHER_API_URL, RESOURCES, SETTINGS } from '../../functions/config/settings.ts';
-import { definitions as appDefinitions } from '../../functions/definitions/index.ts';
 import type { FunctionDefinition } from '../../functions/app/definition.ts';
 import { readCityFile } from '../../functions/core/city/readCityFile.ts';
 import { isValidDate } from '../../functions/core/dates.ts';
@@ -17,10 +16,10 @@ import { renderDashboard } from '../../functions/core/dashboard/renderDashboard.
 import type { RunReport } from '../../functions/core/ledger/reconcile.ts';
 import { AppError, ensureErrorType } from '../../functions/errors.ts';
 import { cityFileRunId } from '../../functions/ingest/onCityFile.ts';
-import { createLocalHost, type LocalHostStats } from '../host/createLocalHost.ts';
+import type { LocalHost, LocalHostStats } from '../host/createLocalHost.ts';
 import { IdleTimeoutError } from '../host/idleMonitor.ts';
-import { loadRecordedCells } from '../openmeteo/recordedCells.ts';
-import { consoleSink, type LogSink } from '../host/invocations.ts';
+import { loadRecordedCells, type RecordedCells } from '../openmeteo/recordedCells.ts';
+import type { LogSink } from '../host/invocations.ts';
 import { CLIError } from './errors.ts';
 import { startEnvironment, type Settings } from './environment.ts';
 import { formatMonthlyTable } from './formatTable.ts';
@@ -30,8 +29,7 @@ import { assertRecordingCovers } from './offlineCoverage.ts';
 import { formatRunQuery, monthlyCsv, readRunDays } from './runSummary.ts';
 import { startProgress } from './progress.ts';
 import { probeConnect, unreachable, watchFetches } from './weatherApiReach.ts';
-import { assertBalanced, formatRunLedger, readRunLedger } from './runLedger.ts';
-import { deadLettersSince, poisonedSince, readMonthlyRows, readRejections, type RejectionSummary } from './runResults.ts';
+import type { RejectionSummary } from './runResults.ts';
 import { createProgressSampler } from './sampleProgress.ts';
 
 export interface PipelineOptions {
@@ -106,6 +104,29 @@ async function scanLocalFile(options: PipelineOptions): Promise<LocalFile> {
   return { cityIds, fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) };
 }
 
+/** The function app, the local host and the SDKs behind them: a second of CPU to load, spent while Azurite starts. */
+async function loadApp() {
+  const [host, definitions, invocations, ledger, results] = await Promise.all([
+    import('../host/createLocalHost.ts'),
+    import('../../functions/definitions/index.ts'),
+    import('../host/invocations.ts'),
+    import('./runLedger.ts'),
+    import('./runResults.ts'),
+  ]);
+  return { ...host, appDefinitions: definitions.definitions, ...invocations, ...ledger, ...results };
+}
+
+/** The local services first (Azurite's own process loads while this one loads the app), then the app. */
+async function startAll(options: PipelineOptions, recorded: RecordedCells | undefined) {
+  const starting = startEnvironment(options.env ?? process.env, { offline: options.offline ?? false, synthetic: options.synthetic ?? false, ...(recorded ? { recorded } : {}) });
+  starting.catch(() => undefined); // its failure is thrown below, once the app has loaded
+  const app = await loadApp().catch(async (error: unknown) => {
+    await starting.then((environment) => environment.close(), () => undefined);
+    throw error;
+  });
+  return { environment: await starting, app };
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
@@ -122,9 +143,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (failure) throw unreachable(apiUrl, failure, 'no connection could be opened, so nothing was started');
   }
   const began = new Date();
-  const environment = await startEnvironment(options.env ?? process.env, { offline: options.offline ?? false, synthetic: options.synthetic ?? false, ...(recorded ? { recorded } : {}) });
+  const { environment, app } = await startAll(options, recorded);
+  const { createLocalHost, appDefinitions, consoleSink, readRunLedger, formatRunLedger, assertBalanced } = app;
+  const { deadLettersSince, poisonedSince, readMonthlyRows, readRejections } = app;
   if (environment.started.length > 0) say(`Started ${environment.started.join(', ')}`);
-  let host: ReturnType<typeof createLocalHost> | undefined;
+  let host: LocalHost | undefined;
   try {
     try {
       host = createLocalHost({

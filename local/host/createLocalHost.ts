@@ -1,7 +1,8 @@
 // The local host: builds the AppContext once, creates storage resources, and runs every definition's trigger
 // with the Functions host's semantics (see the trigger modules), plus the `cities` watcher that stands in for
 // Event Grid. The same definitions are registered with `app.*` for Azure by functions/index.ts.
-import type { AppContext, FunctionDefinition } from '../../functions/app/definition.ts';
+import type { QueueServiceClient } from '@azure/storage-queue';
+import type { AppContext, Clients, FunctionDefinition } from '../../functions/app/definition.ts';
 import { resolveSettingReferences } from '../../functions/app/definition.ts';
 import { createClients } from '../../functions/app/clients.ts';
 import { loadConfig } from '../../functions/config/loadConfig.ts';
@@ -13,10 +14,11 @@ import { consoleSink, InvocationTracker, type FunctionStats, type InvocationOutc
 import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
 import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
 import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
-import { startHttpServer, type RunningHttpServer } from './httpServer.ts';
+import { startHttpServer, type HttpRoute, type RunningHttpServer } from './httpServer.ts';
 import { resolveKeys } from './httpAuth.ts';
 import { createRedactor } from './redact.ts';
 import { startBlobWatcher, type RunningBlobWatcher } from './blobWatcher.ts';
+import { watchEnqueues } from './enqueueWatcher.ts';
 import { probeIdle, waitForIdle, type IdleProbe, type IdleSources } from './idleMonitor.ts';
 import { sleep } from './sleep.ts';
 
@@ -64,7 +66,14 @@ function expectConnection(definition: FunctionDefinition, actual: string, expect
 
 export function createLocalHost(options: LocalHostOptions): LocalHost {
   const config = loadConfig(options.settings);
-  const app: AppContext = { config, clients: createClients(config), now: () => new Date() };
+  const base = createClients(config);
+  let watchedQueues: QueueServiceClient | undefined;
+  // What this host enqueues, its queue triggers hear of at once (see enqueueWatcher.ts).
+  const notifyQueue = (queueName: string) => {
+    for (const queue of queues.values()) if (queue.queueName === queueName) queue.notify();
+  };
+  const clients: Clients = { ...base, queueService: () => (watchedQueues ??= watchEnqueues(base.queueService(), notifyQueue)) };
+  const app: AppContext = { config, clients, now: () => new Date() };
   // Settings with a default in loadConfig resolve to that default, as the deployed app settings always set them.
   const settings = {
     [SETTINGS.eventHubName]: config.eventHub.name,
@@ -94,9 +103,28 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
   });
 
   async function startTriggers(): Promise<void> {
+    const routes: HttpRoute[] = [];
+    // The triggers connect at once (the Event Hubs client's AMQP handshake is the slowest); each is kept when it
+    // has started, so that stop() stops it even when another failed to.
+    const starting: Promise<void>[] = [];
+    const settle = async () => {
+      const failed = (await Promise.allSettled(starting)).find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+    try {
+      startEach(starting, routes);
+    } catch (error) {
+      await settle().catch(() => undefined);
+      throw error;
+    }
+    starting.push(startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow(), ...options.httpOptions }).then((running) => void (server = running)));
+    await settle();
+  }
+
+  /** Starts every trigger without waiting: each promise keeps its trigger once started. */
+  function startEach(starting: Promise<void>[], routes: HttpRoute[]): void {
     const blobService = app.clients.blobService();
     const queueService = app.clients.queueService();
-    const routes = [];
     for (const definition of options.definitions) {
       const { name } = definition;
       switch (definition.trigger.type) {
@@ -104,7 +132,8 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
           const d = definition as Extract<FunctionDefinition, { trigger: { type: 'storageQueue' } }>;
           expectConnection(d, d.trigger.connection, STORAGE_CONNECTION);
           const queueName = resolveSettingReferences(d.trigger.queueName, settings);
-          queues.set(name, await startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker }));
+          const trigger = startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker });
+          starting.push(trigger.then((running) => void queues.set(name, running)));
           break;
         }
         case 'timer': {
@@ -116,20 +145,18 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         case 'eventHub': {
           const d = definition as Extract<FunctionDefinition, { trigger: { type: 'eventHub' } }>;
           expectConnection(d, d.trigger.connection, EVENTHUB_CONNECTION);
-          hubs.set(
-            name,
-            await startEventHubTrigger({
-              functionName: name,
-              connection: config.eventHub.connection,
-              eventHubName: resolveSettingReferences(d.trigger.eventHubName, settings),
-              consumerGroup: resolveSettingReferences(d.trigger.consumerGroup, settings),
-              retry: d.trigger.retry,
-              handler: d.handler(app),
-              blobService,
-              settings: hostSettings.eventHubs,
-              tracker,
-            }),
-          );
+          const trigger = startEventHubTrigger({
+            functionName: name,
+            connection: config.eventHub.connection,
+            eventHubName: resolveSettingReferences(d.trigger.eventHubName, settings),
+            consumerGroup: resolveSettingReferences(d.trigger.consumerGroup, settings),
+            retry: d.trigger.retry,
+            handler: d.handler(app),
+            blobService,
+            settings: hostSettings.eventHubs,
+            tracker,
+          });
+          starting.push(trigger.then((running) => void hubs.set(name, running)));
           break;
         }
         case 'http': {
@@ -139,7 +166,6 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         }
       }
     }
-    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow(), ...options.httpOptions });
   }
 
   return {
