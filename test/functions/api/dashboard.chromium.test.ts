@@ -182,9 +182,9 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'dashboard-1400-days.png'), fullPage: true });
     const [overview] = await Promise.all([page.waitForEvent('download'), page.click('#overview-csv')]);
     const csv = readFileSync((await overview.path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('city,cityId,lat,lng,month,mean,count,missingHours');
-    expect(csv).toContain('"Alpha <b id=""injected"">City</b> & ""Co""",alpha,10,20,2023-01,22.5,48,0');
-    expect(csv).toContain('Beta,beta,60,10,2023-03,,0,48');
+    expect(csv[0]).toBe('city,cityId,lat,lng,month,mean,count,missingHours,synthetic');
+    expect(csv).toContain('"Alpha <b id=""injected"">City</b> & ""Co""",alpha,10,20,2023-01,22.5,48,0,');
+    expect(csv).toContain('Beta,beta,60,10,2023-03,,0,48,');
     expect(csv).toHaveLength(6 * 3 + 2);
     await page.close();
   });

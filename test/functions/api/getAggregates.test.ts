@@ -129,16 +129,16 @@ describe('createGetAggregatesHandler: across cities', () => {
     const body = await json('from=2023-01&to=2023-02&groupBy=year,month');
     expect(body).toMatchObject({ groupBy: 'year,month', from: '2023-01', to: '2023-02' });
     expect(body).not.toHaveProperty('cityId');
-    expect(body.columns).toEqual(['period', 'year', 'month', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'minCity', 'minCityId', 'maxCity', 'maxCityId', 'cities']);
+    expect(body.columns).toEqual(['period', 'year', 'month', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'minCity', 'minCityId', 'maxCity', 'maxCityId', 'cities', 'synthetic']);
     const sums = [0, 10, 70, 1, 25, 26].map((base) => 24 * base + 276);
     expect(body.rows).toEqual([
       {
         period: '2023-01', year: 2023, month: 1, min: 0, max: 93, mean: sums.reduce((a, b) => a + b) / 144, sum: sums.reduce((a, b) => a + b), count: 144, missingHours: 0, days: 6,
-        minAt: '2023-01-01T00:00:00Z', maxAt: '2023-01-05T23:00:00Z', minCity: 'Peabody, MA, USA', minCityId: 'peabody-ma-usa', maxCity: 'Salem, MA, USA', maxCityId: 'salem-ma-usa', cities: 5,
+        minAt: '2023-01-01T00:00:00Z', maxAt: '2023-01-05T23:00:00Z', minCity: 'Peabody, MA, USA', minCityId: 'peabody-ma-usa', maxCity: 'Salem, MA, USA', maxCityId: 'salem-ma-usa', cities: 5, synthetic: null,
       },
       {
         period: '2023-02', year: 2023, month: 2, min: 20, max: 43, mean: 31.5, sum: 756, count: 24, missingHours: 0, days: 1,
-        minAt: '2023-02-01T00:00:00Z', maxAt: '2023-02-01T23:00:00Z', minCity: 'Peabody, MA, USA', minCityId: 'peabody-ma-usa', maxCity: 'Peabody, MA, USA', maxCityId: 'peabody-ma-usa', cities: 1,
+        minAt: '2023-02-01T00:00:00Z', maxAt: '2023-02-01T23:00:00Z', minCity: 'Peabody, MA, USA', minCityId: 'peabody-ma-usa', maxCity: 'Peabody, MA, USA', maxCityId: 'peabody-ma-usa', cities: 1, synthetic: null,
       },
     ]);
   });

@@ -104,6 +104,9 @@ describe('onCityFileMessage', () => {
     expect(again[0]?.runId).toBe(first[0]?.runId);
     expect(await world.readReport('fixed.jsonl')).toMatchObject({ rejectedCount: 1, rejected: [{ line: 2 }] });
 
+    // The run index orders runs by the blob's Last-Modified, which has one-second resolution: uploads of one file in
+    // the same second cannot be told apart by time (they are then ordered by run id), so the fix lands a second later.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
     await world.upload('fixed.jsonl', '{"city": "Delta", "lat": 1, "lng": 1}\n');
     const logs: LogLine[] = [];
     const fixed = await onCityFileMessage(blobCreatedMessage(world.resources.citiesContainer, 'fixed.jsonl'), world.deps(), invocationContext('onCityFile', logs));

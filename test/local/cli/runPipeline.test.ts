@@ -107,9 +107,9 @@ describe('runPipeline', () => {
     expect(stdout).not.toMatch(/^city\s+year\s+month/m);
     expect(stdout).toContain(`CSV:   ${csv}`);
     const csvLines = readFileSync(csv, 'utf8').split('\r\n');
-    expect(csvLines[0]).toBe('city,year,month,min,max,mean,count,missingHours');
+    expect(csvLines[0]).toBe('city,year,month,min,max,mean,count,missingHours,synthetic');
     expect(csvLines).toHaveLength(result.rows.length + 2);
-    expect(csvLines[1]).toBe(`"${result.rows[0]!.city}",${result.rows[0]!.year},${result.rows[0]!.month},${result.rows[0]!.min},${result.rows[0]!.max},${result.rows[0]!.mean},${result.rows[0]!.count},0`);
+    expect(csvLines[1]).toBe(`"${result.rows[0]!.city}",${result.rows[0]!.year},${result.rows[0]!.month},${result.rows[0]!.min},${result.rows[0]!.max},${result.rows[0]!.mean},${result.rows[0]!.count},0,`);
   });
 
   it('prints rejected lines with their numbers and reasons and still completes with the good lines', async () => {

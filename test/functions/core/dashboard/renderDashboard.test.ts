@@ -94,13 +94,14 @@ describe('renderDashboard', () => {
     expect(() => new Function(DASHBOARD_SCRIPT)).not.toThrow();
   });
 
-  it('says which cities are synthetic: a banner, the picker, the caption and the credit line', () => {
+  it('says which cities are synthetic: a banner, the city in the page\'s data (its label and CSV rows), and the credit line', () => {
     const html = renderDashboard([row({ cityId: 'a', city: 'A' }), row({ cityId: 'b', city: 'B', synthetic: true })]);
     expect(html).toContain('<p class="synthetic" role="alert">Synthetic data: 1 of 2 cities have temperatures made up by the Open-Meteo stand-in, not weather');
-    expect([...html.matchAll(/<option value="s\d">([^<]*)<\/option>/g)].map((m) => m[1])).toEqual(['A', 'B (synthetic)']);
-    expect(html).toContain('<figcaption>SYNTHETIC, not weather · ');
+    expect(embedded(html).cities.map((c) => [c.id, c.synthetic ?? false])).toEqual([['a', false], ['b', true]]);
     expect(html).toContain('Cities marked synthetic: made-up data, not from Open-Meteo.');
-    expect(renderDashboard([row({})])).not.toMatch(/Synthetic data|\(synthetic\)|SYNTHETIC|marked synthetic/);
+    const weather = renderDashboard([row({})]);
+    expect(weather).not.toMatch(/Synthetic data|marked synthetic/);
+    expect(embedded(weather).cities[0]).not.toHaveProperty('synthetic');
   });
 
   it('reads the synthetic mark of an entity into the row', () => {

@@ -88,7 +88,7 @@ describe('runQuery', () => {
 
   it('writes CSV and JSON with every column, as the API does; one city gives that city\'s rows', async () => {
     const csv = await query(['--format', 'csv', '--city', 'phoenix-az-usa', '--from', '2023-01', '--to', '2023-02']);
-    expect(csv.stdout.split('\r\n')[0]).toBe('cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt');
+    expect(csv.stdout.split('\r\n')[0]).toBe('cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt,synthetic');
     expect(csv.stdout.split('\r\n')[1]).toMatch(/^phoenix-az-usa,"Phoenix, AZ, USA",33.4,-112.1,2023-01,2023,1,5,29,/);
     const json = JSON.parse((await query(['--format', 'json', '--group-by', 'all', '--bbox', '40,-100,50,-60', '--from', '2023-01', '--to', '2023-02'])).stdout) as { groupBy: string; rows: Record<string, unknown>[] };
     expect(json.groupBy).toBe('all');
