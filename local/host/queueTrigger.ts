@@ -22,6 +22,8 @@ export interface QueueTriggerOptions {
 export interface QueueTriggerStats {
   /** Receive requests made (polls), found messages or not. */
   polls: number;
+  /** Back-offs cut short by notify(): polls made at once for the app's own enqueues. */
+  woken: number;
   received: number;
   completed: number;
   released: number;
@@ -82,7 +84,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
   const queue = options.queueService.getQueueClient(queueName);
   const poison = options.queueService.getQueueClient(`${queueName}-poison`);
   await Promise.all([queue.createIfNotExists(), poison.createIfNotExists()]);
-  const stats: QueueTriggerStats = { polls: 0, received: 0, completed: 0, released: 0, poisoned: 0 };
+  const stats: QueueTriggerStats = { polls: 0, woken: 0, received: 0, completed: 0, released: 0, poisoned: 0 };
   const stopping = new AbortController();
   // Replaced when a poll starts, aborted by notify(): the back-off after that poll is skipped.
   let wake = new AbortController();
@@ -155,6 +157,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
       }
       // Randomised exponential back-off, as the host's queue listener does, capped at maxPollingInterval.
       await sleep(backoff * (0.8 + Math.random() * 0.4), AbortSignal.any([stopping.signal, wake.signal]));
+      if (wake.signal.aborted && !stopping.signal.aborted) stats.woken++;
       backoff = Math.min(settings.maxPollingIntervalMs, backoff * 2);
     }
   };
