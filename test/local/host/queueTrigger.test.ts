@@ -136,7 +136,8 @@ describe('startQueueTrigger', () => {
     const running = host;
     await host.start();
     // Seven empty polls: the back-off is now 6.4 s (±20%), so an undisturbed listener would not poll for ≥ 5.1 s.
-    await eventually(() => ((running.stats().queues.notified?.polls ?? 0) >= 7 ? true : undefined), 20_000, 'seven empty polls');
+    // ~7.6 s of back-off at most, plus seven receive calls: 60 s leaves room for a loaded machine.
+    await eventually(() => ((running.stats().queues.notified?.polls ?? 0) >= 7 ? true : undefined), 60_000, 'seven empty polls');
     const before = running.stats().queues.notified!;
     await host.app.clients.queueService().getQueueClient(queueName).sendMessage(encodeQueueMessage({ n: 1 }));
     await eventually(() => delivered[0], 10_000, 'the delivery');
@@ -146,7 +147,7 @@ describe('startQueueTrigger', () => {
     expect(running.stats().queues.notified!.woken).toBe(before.woken + 1);
     await host.waitForIdle({ timeoutMs: 10_000 });
     expect(host.stats().queues.notified).toMatchObject({ received: 1, completed: 1 });
-  });
+  }, 120_000);
 
   it('waitForIdle rejects with what is still pending when the app does not settle in time', async () => {
     const queueName = uniqueName('qt-slow');
