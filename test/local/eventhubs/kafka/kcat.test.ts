@@ -37,7 +37,13 @@ function member(group: string) {
   ]);
   running.add(child);
   const state = { lines: [] as string[], assigned: [] as number[], stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => state.lines.push(...chunk.toString().split('\n').filter((l) => l !== '')));
+  // A chunk may end inside a line: keep the tail until its newline arrives (split tails made records look lost or doubled).
+  let partial = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    state.lines.push(...parts.filter((l) => l !== ''));
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     state.stderr += chunk.toString();
     const matches = [...state.stderr.matchAll(/rebalanced \(memberid [^)]*\): (assigned|revoked): ([^\n]*)/g)];
