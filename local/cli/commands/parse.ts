@@ -10,6 +10,14 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
   }
 }
 
+/** A `--flag SECS` option: its value as a positive number of seconds, `fallback` when it is absent. */
+export function seconds(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new CLIError('E_USAGE', `${flag} must be a positive number of seconds, got "${raw}"`);
+  return value;
+}
+
 /** Waits for Ctrl-C (or SIGTERM) and then runs `close`. */
 export function untilInterrupted(close: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {

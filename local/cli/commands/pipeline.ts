@@ -3,7 +3,7 @@ import { parseGroupBy } from '../../../functions/core/query/groupBy.ts';
 import { ValidationError } from '../../../functions/errors.ts';
 import { CLIError } from '../errors.ts';
 import { runPipeline } from '../runPipeline.ts';
-import { parse } from './parse.ts';
+import { parse, seconds } from './parse.ts';
 
 /** `--group-by` read by the API's own parser; its error names the option. */
 export function groupByOption(raw: string) {
@@ -58,8 +58,7 @@ export const command: Command = {
       if (!args[name]) throw new CLIError('E_USAGE', `--${name} is required`);
     }
     if (args.synthetic && !args.offline) throw new CLIError('E_USAGE', '--synthetic only applies with --offline (the real API never makes data up)');
-    const timeout = args.timeout === undefined ? 900 : Number(args.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new CLIError('E_USAGE', `--timeout must be a positive number of seconds, got "${args.timeout}"`);
+    const timeout = seconds('--timeout', args.timeout, 900);
     await runPipeline({
       cities: args.cities!,
       start: args.start!,

@@ -4,7 +4,7 @@ import { isValidDate } from '../../../functions/core/dates.ts';
 import { CLIError } from '../errors.ts';
 import { loadSettings } from '../settingsFile.ts';
 import { uploadCities } from '../uploadCities.ts';
-import { parse } from './parse.ts';
+import { parse, seconds } from './parse.ts';
 
 export const command: Command = {
   description: [
@@ -39,10 +39,8 @@ export const command: Command = {
       if (value !== undefined && !isValidDate(value)) throw new CLIError('E_USAGE', `${flag} must be a date YYYY-MM-DD, got "${value}"`);
     }
     if (args.start && args.end && args.start > args.end) throw new CLIError('E_USAGE', `--start (${args.start}) is after --end (${args.end})`);
-    const timeout = args.timeout === undefined ? 900 : Number(args.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new CLIError('E_USAGE', `--timeout must be a positive number of seconds, got "${args.timeout}"`);
-    const waitForApp = args['wait-for-app'] === undefined ? 60 : Number(args['wait-for-app']);
-    if (!Number.isFinite(waitForApp) || waitForApp <= 0) throw new CLIError('E_USAGE', `--wait-for-app must be a positive number of seconds, got "${args['wait-for-app']}"`);
+    const timeout = seconds('--timeout', args.timeout, 900);
+    const waitForApp = seconds('--wait-for-app', args['wait-for-app'], 60);
     if (args.name !== undefined && (args.name.trim() === '' || args.name.length > 1024)) throw new CLIError('E_USAGE', '--name must be a blob name');
     try {
       await access(args.cities);
