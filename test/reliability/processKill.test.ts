@@ -42,6 +42,19 @@ async function startAggregatorProcess(settings: Record<string, string>, killPoin
 
 const readingsIn = async (host: LocalHost) => (await readRows(host)).reduce((sum, row) => sum + row.count, 0);
 
+/** A new aggregator process finishes what the killed one left: every reading aggregated once, the ledger balanced. */
+async function restartAndExpectEveryDayOnce(host: LocalHost, settings: Record<string, string>, runId: string, since: Date): Promise<void> {
+  const total = expectedRows().reduce((sum, row) => sum + row.count, 0);
+  await startAggregatorProcess(settings);
+  await host.waitForIdle({ timeoutMs: 60_000 });
+  // The new process waits out the dead one's ownership (30 s) before it reads those partitions again.
+  await waitUntil(async () => (await readingsIn(host)) >= total, 120_000, 'every reading aggregated');
+  const outcome = await readOutcome(host, runId, since);
+  expect(rowsMatch(outcome.rows, expectedRows())).toEqual([]);
+  expect(outcome.ledger).toMatchObject({ state: 'complete', balanced: true, cityDays: { requested: 540, aggregated: 540, unaccounted: 0 } });
+  expect(outcome.deadLetters).toEqual([]);
+}
+
 describe('the aggregator process', () => {
   it('resumes from its checkpoints after a SIGKILL mid-run and counts every day once', async () => {
     world = await startFaultWorld({ latencyMs: 300 });
@@ -59,14 +72,7 @@ describe('the aggregator process', () => {
     const atKill = await readingsIn(host);
     expect(atKill).toBeLessThan(total);
 
-    await startAggregatorProcess(running.settings);
-    await host.waitForIdle({ timeoutMs: 60_000 });
-    // The new process waits out the dead one's ownership (30 s) before it reads those partitions again.
-    await waitUntil(async () => (await readingsIn(host)) >= total, 120_000, 'every reading aggregated');
-    const outcome = await readOutcome(host, runId, since);
-    expect(rowsMatch(outcome.rows, expectedRows())).toEqual([]);
-    expect(outcome.ledger).toMatchObject({ state: 'complete', balanced: true, cityDays: { requested: 540, aggregated: 540, unaccounted: 0 } });
-    expect(outcome.deadLetters).toEqual([]);
+    await restartAndExpectEveryDayOnce(host, running.settings, runId, since);
   }, 240_000);
 
   it('counts every day once when killed inside a batch, right after a table transaction committed and before the checkpoint', async () => {
@@ -91,12 +97,6 @@ describe('the aggregator process', () => {
     const total = expectedRows().reduce((sum, row) => sum + row.count, 0);
     expect(await readingsIn(host)).toBeLessThan(total);
 
-    await startAggregatorProcess(running.settings);
-    await host.waitForIdle({ timeoutMs: 60_000 });
-    await waitUntil(async () => (await readingsIn(host)) >= total, 120_000, 'every reading aggregated');
-    const outcome = await readOutcome(host, runId, since);
-    expect(rowsMatch(outcome.rows, expectedRows())).toEqual([]);
-    expect(outcome.ledger).toMatchObject({ state: 'complete', balanced: true, cityDays: { requested: 540, aggregated: 540, unaccounted: 0 } });
-    expect(outcome.deadLetters).toEqual([]);
+    await restartAndExpectEveryDayOnce(host, running.settings, runId, since);
   }, 240_000);
 });
