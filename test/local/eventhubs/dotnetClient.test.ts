@@ -143,7 +143,9 @@ describe.skipIf(dotnetMissing !== undefined)('the .NET Event Hubs client', () =>
       shared: { received: number; distinct: number; bodies: string[]; byProcessor: Record<string, number> };
       errors: string[];
     }>('processor', cs, before, 10);
-    expect(seen.errors).toEqual([]);
+    // The processor reports a slow load-balancing cycle (storage or thread pool too slow for its 3 s ownership interval)
+    // through its error handler as a WARNING: on a loaded machine that is the machine, not the emulator; anything else fails.
+    expect(seen.errors.filter((e) => !/WARNING: A load balancing cycle has taken too long/.test(e))).toEqual([]);
     expect(seen.alone).toEqual({ received: before, distinct: before });
     expect(Object.keys(seen.balanced).sort()).toEqual(['a', 'b']);
     expect(Object.values(seen.balanced).flat().sort()).toEqual(['0', '1', '2', '3']);
