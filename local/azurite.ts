@@ -62,6 +62,9 @@ export function azuriteConnectionString(blob: string, queue: string, table: stri
  */
 const EXIT_WITH_PARENT = `data:text/javascript,process.on('disconnect',()=>process.kill(process.pid,'SIGTERM'));process.channel?.unref()`;
 
+/** See the file: Azurite without the telemetry SDK it loads and, with --disableTelemetry, never uses. */
+const WITHOUT_TELEMETRY = new URL('./azuriteWithoutTelemetry.mjs', import.meta.url).href;
+
 function azuriteMain(): string {
   const require = createRequire(import.meta.url);
   return join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
@@ -74,6 +77,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   if (options.location) mkdirSync(options.location, { recursive: true });
   const args = [
     '--import', EXIT_WITH_PARENT,
+    '--import', WITHOUT_TELEMETRY,
     ...(options.nodeArgs ?? []),
     ...(options.maxHeapMiB ? [`--max-old-space-size=${options.maxHeapMiB}`] : []),
     azuriteMain(),
