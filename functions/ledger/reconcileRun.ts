@@ -2,6 +2,7 @@
 // events in deadletter/), and reconciles them. Reads O(cities) table partitions and the dead letters.
 import type { AggregateTable } from '../adapters/aggregateTable.ts';
 import type { BlobStore } from '../adapters/blobs.ts';
+import { forEachLimit } from '../aggregate/forEachLimit.ts';
 import type { RunLedger } from '../adapters/runLedger.ts';
 import { fromMonthEntity } from '../core/aggregate/monthEntity.ts';
 import { monthOf } from '../core/dates.ts';
@@ -25,11 +26,12 @@ async function aggregatedDays(aggregates: AggregateTable, jobs: readonly JobReco
     spans.set(job.cityId, span ? { from: from < span.from ? from : span.from, to: to > span.to ? to : span.to } : { from, to });
   }
   const found = new Set<string>();
-  for (const [cityId, { from, to }] of spans) {
+  // A partition query per city, 8 in flight (one after the other they took 1.4 s for the seed's 50 cities).
+  await forEachLimit([...spans], 8, async ([cityId, { from, to }]) => {
     for await (const entity of aggregates.listMonthEntities({ cityId, from, to })) {
       for (const date of fromMonthEntity(entity).state.keys()) found.add(dayKey(cityId, date));
     }
-  }
+  });
   return found;
 }
 

@@ -190,27 +190,37 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await progress.stop(`Done in ${seconds.toFixed(1)} s: ${n(final.jobsDone)} jobs, ${n(final.apiCalls)} API calls, ${n(final.eventsAggregated)} events aggregated`);
 
     const blobs = running.app.clients.blobService();
-    const rejections = await readRejections(blobs, fileName, uploaded.etag ?? '');
+    // The end-of-run reads do not depend on each other: all start now (one after the other they were ~2 s of a
+    // 50-city run), each is awaited where its result is printed or checked, so output and errors keep their order.
+    const aggregatesTable = running.app.clients.table(RESOURCES.aggregatesTable);
+    const reading = {
+      rejections: early(readRejections(blobs, fileName, uploaded.etag ?? '')),
+      rows: early(readMonthlyRows(aggregatesTable, local.cityIds, local.fromMonth, local.toMonth)),
+      ledger: early(readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''))),
+      failures: early(poisonedSince(running.app.clients.queueService(), began)),
+      deadLetters: early(deadLettersSince(blobs, began)),
+    };
+    const rejections = await reading.rejections;
     const lineReport = formatLineReport(fileName, rejections);
     if (lineReport) out(`${lineReport}\n\n`);
-    const rows = await readMonthlyRows(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local.fromMonth, local.toMonth);
+    const rows = await reading.rows;
     const table = rows.length === 0 ? 'No monthly aggregates were produced.'
-      : options.groupBy ? await formatRunQuery(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, options.groupBy) : formatMonthlyTable(rows.map(markSynthetic));
+      : options.groupBy ? await formatRunQuery(aggregatesTable, local.cityIds, local, options.groupBy) : formatMonthlyTable(rows.map(markSynthetic));
     out(`${table}\n`);
     if (rows.some((r) => r.synthetic)) out(`${SYNTHETIC_MARK}: made up by the Open-Meteo stand-in (--synthetic), not weather\n`);
-    const days = options.json || options.html ? await readRunDays(running.app.clients.table(RESOURCES.aggregatesTable), local.cityIds, local, rows.length) : undefined;
+    const days = options.json || options.html ? await readRunDays(aggregatesTable, local.cityIds, local, rows.length) : undefined;
     const { jsonPath, htmlPath, csvPath } = await writeOutputs(options, rows, began, days);
     const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
     if (jsonPath || csvPath) out('\n');
     if (jsonPath) out(`JSON:  ${shown(jsonPath)}\n`);
     if (csvPath) out(`CSV:   ${shown(csvPath)}\n`);
     if (htmlPath) out(`Chart: ${shown(htmlPath)}\n`);
-    const ledger = await readRunLedger(running.app.clients, cityFileRunId(fileName, uploaded.etag ?? ''));
+    const ledger = await reading.ledger;
     out(`\n${formatRunLedger(ledger)}\n`);
 
-    const failures = await poisonedSince(running.app.clients.queueService(), began);
+    const failures = await reading.failures;
     if (failures.length > 0) throw new CLIError('E_POISON', `${failures.length} message(s) failed 5 times and are in a poison queue:\n  ${failures.join('\n  ')}`);
-    const deadLetters = await deadLettersSince(blobs, began);
+    const deadLetters = await reading.deadLetters;
     if (deadLetters.length > 0) throw new CLIError('E_DEADLETTER', `${deadLetters.length} event(s) could not be aggregated:\n  ${deadLetters.join('\n  ')}`);
     assertBalanced(ledger);
     return { rows, rejections, jsonPath, htmlPath, csvPath, seconds, stats: running.stats(), apiCalls: final.apiCalls, ledger };
@@ -224,6 +234,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 const SYNTHETIC_MARK = '[SYNTHETIC]';
+
+/** A promise awaited later: its rejection is handled there, not reported as unhandled while it waits. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
 
 function markSynthetic(row: MonthlyRow): MonthlyRow {
   return row.synthetic ? { ...row, city: `${row.city} ${SYNTHETIC_MARK}` } : row;

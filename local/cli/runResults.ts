@@ -4,6 +4,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import type { QueueServiceClient } from '@azure/storage-queue';
 import type { TableClient } from '@azure/data-tables';
 import { createAggregateTable } from '../../functions/adapters/aggregateTable.ts';
+import { forEachLimit } from '../../functions/aggregate/forEachLimit.ts';
 import { decodeQueueMessage } from '../../functions/adapters/queues.ts';
 import { RESOURCES } from '../../functions/config/settings.ts';
 import type { LineNotice } from '../../functions/core/city/cityRanges.ts';
@@ -41,12 +42,13 @@ export async function readMonthlyRows(table: TableClient, cityIds: ReadonlySet<s
   const rows: MonthlyRow[] = [];
   const aggregates = createAggregateTable(table);
   const select = ['PartitionKey', 'RowKey', 'city', 'lat', 'lng', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'];
-  for (const cityId of cityIds) {
+  // One partition query per city, 8 in flight: one after the other they were most of a 50-city run's end (~16 ms each).
+  await forEachLimit([...cityIds], 8, async (cityId) => {
     for await (const entity of aggregates.listMonthEntities({ cityId, from: fromMonth, to: toMonth, select })) {
       const row = monthlyRowFromEntity(entity);
       if (row) rows.push(row);
     }
-  }
+  });
   return sortMonthlyRows(rows);
 }
 
