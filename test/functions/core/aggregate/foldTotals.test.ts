@@ -69,6 +69,13 @@ describe('foldToYear ties', () => {
     }
   });
 
+  it('keeps rows of the same month in their given order (a stable sort), so the first given wins a tie', () => {
+    const a = { month: '2023-05', totals: totals({ min: 1, max: 1, sum: 1, count: 1, minAt: 'a-min', maxAt: 'a-max' }) };
+    const b = { month: '2023-05', totals: totals({ min: 1, max: 1, sum: 1, count: 1, minAt: 'b-min', maxAt: 'b-max' }) };
+    expect(foldToAll([a, b])).toMatchObject({ minAt: 'a-min', maxAt: 'a-max' });
+    expect(foldToAll([b, a])).toMatchObject({ minAt: 'b-min', maxAt: 'b-max' });
+  });
+
   it('orders the years ascending and keeps a year with no readings', () => {
     const rows2 = [
       { month: '2024-02', totals: totals({ days: 29, missingHours: 696 }) },

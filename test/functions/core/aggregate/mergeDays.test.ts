@@ -77,6 +77,20 @@ describe('compareVersions', () => {
     expect(compareVersions(day('2023-01-01', '2023-01-02T00:00:00Z', withNulls), day('2023-01-01', '2023-01-02T00:00:00Z', complete))).toBeLessThan(0);
   });
 
+  it('prefers fewer missing hours on a fetchedAt tie even when the other version has the larger encoding', () => {
+    // The complete day's min (-5) encodes as "[-5,…", below the other's "[0,…": the missing-hours rule must decide.
+    const cold = day('2023-01-01', '2023-01-02T00:00:00Z', complete.map((v) => v - 5));
+    expect(compareVersions(cold, day('2023-01-01', '2023-01-02T00:00:00Z', withNulls))).toBeGreaterThan(0);
+    expect(compareVersions(day('2023-01-01', '2023-01-02T00:00:00Z', withNulls), cold)).toBeLessThan(0);
+  });
+
+  it('on a further tie, prefers the larger canonical encoding (so any delivery order ends the same)', () => {
+    const higher = day('2023-01-01', '2023-01-02T00:00:00Z', complete.map((v) => v + 1)); // encodes as "[1,…"
+    const lower = day('2023-01-01', '2023-01-02T00:00:00Z', complete); // encodes as "[0,…"
+    expect(compareVersions(higher, lower)).toBe(1);
+    expect(compareVersions(lower, higher)).toBe(-1);
+  });
+
   it('is 0 for identical versions', () => {
     expect(compareVersions(day('2023-01-01', '2023-01-02T00:00:00Z', complete), day('2023-01-01', '2023-01-02T00:00:00Z', complete))).toBe(0);
   });
