@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_UPSTREAM'
   | 'E_RATE_LIMITED'
+  | 'E_QUOTA_WAIT'
   | 'E_CONFLICT'
   | 'E_INTERNAL';
 
@@ -35,6 +36,15 @@ export class ValidationError extends AppError {
   }
 }
 
+/** What a request names (a side table, a run) does not exist; `field` names the parameter that named it. */
+export class NotFoundError extends AppError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('E_NOT_FOUND', message);
+    this.field = field;
+  }
+}
+
 /** A remote dependency failed in a way worth retrying (5xx, timeout, reset). */
 export class UpstreamError extends AppError {
   readonly status: number | undefined;
@@ -50,6 +60,21 @@ export class RateLimitedError extends AppError {
   constructor(message: string, retryAfterMs: number) {
     super('E_RATE_LIMITED', message);
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * The app's own shared API quota is spent for longer than an invocation should wait (an hour or a day window):
+ * the job is re-scheduled for `retryAfterMs`. Not a failure and not the API's refusal, so it never counts towards
+ * the poison queue.
+ */
+export class QuotaWaitError extends AppError {
+  readonly retryAfterMs: number;
+  readonly window: string;
+  constructor(message: string, retryAfterMs: number, window: string) {
+    super('E_QUOTA_WAIT', message);
+    this.retryAfterMs = retryAfterMs;
+    this.window = window;
   }
 }
 

@@ -38,6 +38,11 @@ param principalType string = 'User'
 ])
 param storageSkuName string = 'Standard_LRS'
 
+@description('Optional. Days after which a raw API response moves to the cool tier. Responses are written once and never rewritten; replay still reads them, at cool-tier read prices.')
+@minValue(1)
+@maxValue(3650)
+param rawCoolAfterDays int = 30
+
 @description('Optional. Partitions of the temperatures hub: the ceiling on the aggregator\'s parallelism (fixed after creation).')
 @minValue(1)
 @maxValue(32)
@@ -136,6 +141,13 @@ var containerNames = [
   'deadletter'
 ]
 var deploymentContainerName = 'app-package'
+// The Functions host's own containers in AzureWebJobsStorage (locks and timers, keys, Event Hubs checkpoints), created
+// here so that its blob role can be scoped to them instead of the account.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+  'azure-webjobs-eventhub'
+]
 var queueNames = [
   'city-files'
   'city-files-poison'
@@ -146,6 +158,7 @@ var tableNames = [
   'aggregates'
   'cities'
   'runs'
+  'quota'
 ]
 var eventHubName = 'temperatures'
 var consumerGroupName = 'aggregator'
@@ -187,9 +200,13 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: allTags
     skuName: storageSkuName
-    containerNames: concat(containerNames, [deploymentContainerName])
+    containerNames: concat(containerNames, [deploymentContainerName], hostContainerNames)
     queueNames: queueNames
     tableNames: tableNames
+    coolTierPrefixes: [
+      'raw/'
+    ]
+    coolAfterDays: rawCoolAfterDays
   }
 }
 
@@ -218,8 +235,11 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-// The host and the app share one account: the host needs Blob Data Owner (its lease and deployment containers) and
-// creates its own queues and tables, so those roles sit on the account; Event Hubs roles sit on the one hub.
+// The host and the app share one account, which also holds the deployment package and the host's keys, so no blob
+// role is granted on the account: each container gets what its users need. Tables stay at account scope (replay
+// creates side tables and the host its monthly diagnostic-event tables at run time); queue roles sit on the queues,
+// Event Hubs roles on the one hub. The app identity writes the package container because Flex Consumption's
+// deployment (azd deploy, func publish) uploads the package with it.
 module appRoles 'modules/role-assignments.bicep' = {
   name: 'weather-app-roles'
   params: {
@@ -227,9 +247,15 @@ module appRoles 'modules/role-assignments.bicep' = {
     principalType: 'ServicePrincipal'
     storageAccountName: storage.outputs.name
     storageAccountRoles: [
-      'Storage Blob Data Owner'
-      'Storage Queue Data Contributor'
       'Storage Table Data Contributor'
+    ]
+    containerNames: hostContainerNames
+    containerRoles: [
+      'Storage Blob Data Owner'
+    ]
+    queueNames: queueNames
+    queueRoles: [
+      'Storage Queue Data Contributor'
     ]
     eventHubNamespaceName: eventHubs.outputs.name
     eventHubName: eventHubs.outputs.eventHubName
@@ -244,7 +270,43 @@ module appRoles 'modules/role-assignments.bicep' = {
   }
 }
 
-// Lets the deploying user upload city files and read results with `az storage --auth-mode login`.
+// What the functions write: raw responses, rejection reports, dead letters; and the deployment package.
+module appWriterRoles 'modules/role-assignments.bicep' = {
+  name: 'weather-app-writer-roles'
+  params: {
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    storageAccountName: storage.outputs.name
+    containerNames: [
+      'raw'
+      'rejected'
+      'deadletter'
+      deploymentContainerName
+    ]
+    containerRoles: [
+      'Storage Blob Data Contributor'
+    ]
+  }
+}
+
+// What the functions only read: the uploaded city files.
+module appReaderRoles 'modules/role-assignments.bicep' = {
+  name: 'weather-app-reader-roles'
+  params: {
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    storageAccountName: storage.outputs.name
+    containerNames: [
+      'cities'
+    ]
+    containerRoles: [
+      'Storage Blob Data Reader'
+    ]
+  }
+}
+
+// Lets the deploying user upload city files (write on `cities` only) and read results with `az storage --auth-mode
+// login`: never the package, the host's keys or anything it could run as the app.
 module userRoles 'modules/role-assignments.bicep' = if (!empty(principalId)) {
   name: 'weather-user-roles'
   params: {
@@ -252,9 +314,31 @@ module userRoles 'modules/role-assignments.bicep' = if (!empty(principalId)) {
     principalType: principalType
     storageAccountName: storage.outputs.name
     storageAccountRoles: [
-      'Storage Blob Data Contributor'
       'Storage Queue Data Reader'
       'Storage Table Data Reader'
+    ]
+    containerNames: [
+      'cities'
+    ]
+    containerRoles: [
+      'Storage Blob Data Contributor'
+    ]
+  }
+}
+
+module userReaderRoles 'modules/role-assignments.bicep' = if (!empty(principalId)) {
+  name: 'weather-user-reader-roles'
+  params: {
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: storage.outputs.name
+    containerNames: [
+      'raw'
+      'rejected'
+      'deadletter'
+    ]
+    containerRoles: [
+      'Storage Blob Data Reader'
     ]
   }
 }
@@ -289,6 +373,8 @@ module functionApp 'modules/function-app.bicep' = {
   // The host starts as soon as the site exists; its identity should already hold its roles by then.
   dependsOn: [
     appRoles
+    appWriterRoles
+    appReaderRoles
   ]
   params: {
     name: 'func-${resourceToken}'

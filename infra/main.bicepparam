@@ -12,6 +12,9 @@ param weatherApiKey = readEnvironmentVariable('WEATHER_API_KEY', '')
 
 param eventHubPartitionCount = 4
 
+// Raw API responses move to the cool tier after this many days (each day's refresh adds one small blob per city).
+param rawCoolAfterDays = 30
+
 // The demo's range: 242 days (2023-01-01 to 2023-08-30) for cities that name none.
 param defaultStartDate = '2023-01-01'
 param defaultEndDate = '2023-08-30'

@@ -1,6 +1,6 @@
-// One whole pipeline run for a bench: Azurite and the Event Hubs emulator started here (so their memory is
-// measured), the Open-Meteo stand-in at zero latency started by runPipeline (--offline), the API limiter raised
-// out of the way, then the city file through runPipeline. Times come from the storage itself: upload (the
+// One whole pipeline run for a bench: Azurite, the Event Hubs emulator and the Open-Meteo stand-in (zero latency)
+// started here as child processes (so their memory and CPU are measured apart from the app's), the API limiter
+// raised out of the way, then the city file through runPipeline. Times come from the storage itself: upload (the
 // "Uploaded" line) → the newest `aggregates` entity Timestamp; raw blob writes from the blobs' Last-Modified.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { startAzurite } from '../../local/azurite.ts';
 import { runPipeline } from '../../local/cli/runPipeline.ts';
 import { sampleProcessTree, type MemoryPeaks } from './processTree.ts';
-import { rawBlobPutsPerSecond, startEmulatorChild } from './localStack.ts';
+import { startEmulatorChild, startStandInChild } from './localStack.ts';
 
 export interface Workload {
   citiesFile: string;
@@ -46,8 +46,6 @@ export interface WorkloadResult {
   eventsAggregated: number;
   apiCalls: number;
   memory: MemoryPeaks;
-  /** Raw Azurite blob PUTs/s on the same Azurite, just before the run. */
-  blobPutsBaseline: number;
 }
 
 /** The limiter's ceilings (loadConfig's maxima): at zero latency the stand-in, not a quota, must be what paces. */
@@ -100,9 +98,8 @@ async function rawBlobWindow(connectionString: string): Promise<{ count: number;
 export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
   const location = workload.azuriteOnDisk ? mkdtempSync(join(tmpdir(), 'bench-azurite-')) : undefined;
   const azuriteOptions = { ...(location ? { location } : {}), ...(workload.azuriteHeapMiB ? { maxHeapMiB: workload.azuriteHeapMiB } : {}) };
-  const [azurite, hub] = await Promise.all([startAzurite(azuriteOptions), startEmulatorChild()]);
+  const [azurite, hub, standIn] = await Promise.all([startAzurite(azuriteOptions), startEmulatorChild(), startStandInChild()]);
   try {
-    const blobPutsBaseline = await rawBlobPutsPerSecond(azurite.connectionString);
     let uploadedAt = 0;
     const memory = sampleProcessTree();
     let peaks: MemoryPeaks;
@@ -112,8 +109,7 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
         cities: workload.citiesFile,
         start: workload.start,
         end: workload.end,
-        offline: true,
-        env: { [STORAGE_CONNECTION]: azurite.connectionString, [EVENTHUB_CONNECTION]: hub.connectionString, ...UNLIMITED_API },
+        env: { [STORAGE_CONNECTION]: azurite.connectionString, [EVENTHUB_CONNECTION]: hub.connectionString, [SETTINGS.weatherApiUrl]: standIn.url, ...UNLIMITED_API },
         timeoutMs: workload.timeoutMs,
         stdout: discard,
         stderr: tapStderr(() => (uploadedAt ||= Date.now())),
@@ -138,10 +134,9 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
       eventsAggregated,
       apiCalls: result.apiCalls,
       memory: peaks,
-      blobPutsBaseline,
     };
   } finally {
-    await Promise.all([azurite.close(), hub.close()]);
+    await Promise.all([azurite.close(), hub.close(), standIn.close()]);
     if (location) rmSync(location, { recursive: true, force: true });
   }
 }

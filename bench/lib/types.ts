@@ -15,10 +15,13 @@ export interface Figure {
   note?: string;
 }
 
+/** `--name value` options from the command line (e.g. `--instances 3`), for the benches that take any. */
+export type BenchOptions = Readonly<Record<string, string>>;
+
 export interface Bench {
   name: string;
   description: string;
-  run(): Promise<Figure[]>;
+  run(options?: BenchOptions): Promise<Figure[]>;
 }
 
 export function withRatio(figure: Omit<Figure, 'ratio'>): Figure {

@@ -14,8 +14,11 @@ export interface ApplyResult { changedDays: number; writtenMonths: number; opera
 export interface AggregateTable {
   /** Applies day records, grouped by month (YYYY-MM), to one city. Retries conflicts; throws when they persist. */
   applyCity(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine?: Combine): Promise<ApplyResult>;
-  /** Month entities (raw properties) in [from, to], of one city or of all; in PartitionKey, RowKey order. */
-  listMonthEntities(range: { cityId?: string; from: string; to: string; select?: string[] }): AsyncIterable<Record<string, unknown>>;
+  /**
+   * Month entities (raw properties) in [from, to], of one city or of all; in PartitionKey, RowKey order. Read one
+   * page (≤ pageSize, default 1,000) at a time, and the next only when the consumer asks for it.
+   */
+  listMonthEntities(range: { cityId?: string; from: string; to: string; select?: string[]; pageSize?: number }): AsyncIterable<Record<string, unknown>>;
   /** Creates the table when missing (side tables of the replay). */
   ensureTable(): Promise<void>;
 }
@@ -97,12 +100,12 @@ export function createAggregateTable(client: TableClient, options: AggregateTabl
         }
       }
     },
-    async *listMonthEntities({ cityId, from, to, select }) {
+    async *listMonthEntities({ cityId, from, to, select, pageSize = 1000 }) {
       const filter = cityId === undefined
         ? odata`RowKey ge ${monthRowKey(from)} and RowKey le ${monthRowKey(to)}`
         : odata`PartitionKey eq ${cityId} and RowKey ge ${monthRowKey(from)} and RowKey le ${monthRowKey(to)}`;
       const queryOptions = select ? { filter, select } : { filter };
-      for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions }).byPage({ maxPageSize: 1000 })) {
+      for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions }).byPage({ maxPageSize: pageSize })) {
         yield* page;
       }
     },

@@ -5,7 +5,7 @@ import type { Clients } from '../app/definition.ts';
 
 export const CONTAINERS = [RESOURCES.citiesContainer, RESOURCES.rawContainer, RESOURCES.rejectedContainer, RESOURCES.deadletterContainer];
 export const QUEUES = [RESOURCES.cityFilesQueue, `${RESOURCES.cityFilesQueue}-poison`, RESOURCES.fetchJobsQueue, `${RESOURCES.fetchJobsQueue}-poison`];
-export const TABLES = [RESOURCES.aggregatesTable, RESOURCES.citiesTable, RESOURCES.runsTable];
+export const TABLES = [RESOURCES.aggregatesTable, RESOURCES.citiesTable, RESOURCES.runsTable, RESOURCES.quotaTable];
 
 export async function ensureStorageResources(clients: Clients): Promise<void> {
   const blob = clients.blobService();

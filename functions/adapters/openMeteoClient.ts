@@ -7,7 +7,8 @@ import { Pool } from 'undici';
 import { RateLimitedError, UpstreamError, ValidationError, ensureErrorType } from '../errors.ts';
 import { backoffDelay } from '../core/weather/backoffDelay.ts';
 import { daysBetween } from '../core/dates.ts';
-import { createLimiterGate, realClock, type GateClock } from '../core/weather/limiterGate.ts';
+import { createLimiterGate, realClock, type GateClock, type LimiterGate } from '../core/weather/limiterGate.ts';
+import { windowOf429 } from '../core/weather/quotaWindows.ts';
 import type { LimitWindow } from '../core/weather/rateLimiter.ts';
 import { requestWeight } from '../core/weather/requestWeight.ts';
 import { parseRetryAfter } from '../core/weather/retryAfter.ts';
@@ -22,6 +23,8 @@ export interface ArchiveRequest {
 
 export interface ArchiveResult {
   response: ArchiveResponse;
+  /** The response body exactly as received (what raw/ keeps); `response` is this, parsed and validated. */
+  body: Buffer;
   /** Weight of one call; `attempts` calls were spent. */
   weight: number;
   attempts: number;
@@ -47,6 +50,8 @@ export interface OpenMeteoClientOptions {
   /** Connect, headers and body (idle) timeouts; a whole attempt is also cut off at twice this. */
   timeoutMs: number;
   limits: readonly LimitWindow[];
+  /** The gate calls pass (the app's shared quota); a per-process limiter over `limits` when absent. */
+  gate?: QuotaGate;
   retry?: Partial<RetryOptions>;
   /** Sockets kept to the API's origin. */
   connections?: number;
@@ -55,6 +60,9 @@ export interface OpenMeteoClientOptions {
   /** Called as each call is admitted by the limiter (metrics, tests): when, and the weight it spends. */
   onCall?: (call: { at: number; weight: number }) => void;
 }
+
+/** A gate that may also hear of a 429 naming a window (the shared quota shrinks that window). */
+export type QuotaGate = LimiterGate & { exceeded?(windowName: string): Promise<void> };
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
 
@@ -84,6 +92,9 @@ function reasonOf(text: string): string {
 
 class Transient extends UpstreamError {}
 
+// As undici's body.text() decodes (a BOM is dropped), so the kept bytes parse the same way at replay.
+const utf8 = new TextDecoder('utf-8');
+
 export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMeteoClient {
   const url = new URL(options.url);
   // The key travels in the query only; messages name origin + path, never the query.
@@ -96,11 +107,12 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
     keepAliveTimeout: 30_000,
   });
   const clock = options.clock ?? realClock;
-  const gate = createLimiterGate(options.limits, clock);
+  const gate: QuotaGate = options.gate ?? createLimiterGate(options.limits, clock);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
 
-  async function attempt(request: ArchiveRequest): Promise<ArchiveResponse> {
+  async function attempt(request: ArchiveRequest): Promise<{ response: ArchiveResponse; body: Buffer }> {
     let status: number;
+    let bytes: Buffer;
     let text: string;
     let retryAfter: string | undefined;
     try {
@@ -113,13 +125,19 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
       status = response.statusCode;
       const header = response.headers['retry-after'];
       retryAfter = Array.isArray(header) ? header[0] : header;
-      text = await response.body.text();
+      bytes = Buffer.from(await response.body.arrayBuffer());
+      text = utf8.decode(bytes);
     } catch (error) {
       const cause = ensureErrorType(error);
       throw new Transient(`GET ${endpoint} failed: ${cause.name}: ${cause.message}`, { cause });
     }
     if (status === 429) {
-      throw new RateLimitedError(`Open-Meteo answered 429: ${reasonOf(text)}`, parseRetryAfter(retryAfter, new Date(clock.now())));
+      const reason = reasonOf(text);
+      // Another app on the same key or IP spent the window the reason names: stop claiming it, app-wide.
+      const named = options.limits.find((w) => w.name === windowOf429(reason));
+      if (named) await gate.exceeded?.(named.name);
+      const untilWindowEnd = named ? named.windowMs - (clock.now() % named.windowMs) : undefined;
+      throw new RateLimitedError(`Open-Meteo answered 429: ${reason}`, parseRetryAfter(retryAfter, new Date(clock.now()), untilWindowEnd));
     }
     if (status === 400) throw new ValidationError('request', `Open-Meteo refused the request: ${reasonOf(text)}`);
     if (status >= 500) throw new Transient(`Open-Meteo answered ${status}: ${reasonOf(text)}`, { status });
@@ -130,7 +148,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
     } catch (error) {
       throw new Transient(`Open-Meteo sent a body that is not JSON (${text.length} bytes; truncated?)`, { status, cause: error });
     }
-    return validateArchiveResponse(body);
+    return { response: validateArchiveResponse(body), body: bytes };
   }
 
   return {
@@ -142,7 +160,7 @@ export function createOpenMeteoClient(options: OpenMeteoClientOptions): OpenMete
         limiterWaitMs += admission.waitedMs;
         options.onCall?.({ at: admission.admittedAt, weight });
         try {
-          return { response: await attempt(request), weight, attempts: tries, limiterWaitMs };
+          return { ...(await attempt(request)), weight, attempts: tries, limiterWaitMs };
         } catch (error) {
           if (!(error instanceof Transient) || tries >= retry.attempts) {
             if (error instanceof Transient) {

@@ -1,5 +1,5 @@
-// The city ids that have raw blobs: the first path segment under raw/, listed by hierarchy so the cost is one
-// request per 5,000 cities rather than one per blob.
+// The city ids that have raw responses: the first path segment of raw/<cityId>/<start>_<end>/<fetchedAt>.json,
+// listed by hierarchy so the cost is one request per 5,000 cities rather than one per blob.
 import type { BlobServiceClient } from '@azure/storage-blob';
 
 export async function* listRawCityIds(service: BlobServiceClient, container: string): AsyncIterable<string> {

@@ -6,6 +6,7 @@ import { createBlobStore } from '../adapters/blobs.ts';
 import { listRawCityIds } from '../adapters/rawCityIds.ts';
 import type { AppContext } from '../app/definition.ts';
 import { RESOURCES } from '../config/settings.ts';
+import { NotFoundError } from '../errors.ts';
 import type { ReplayRequest, VerifyRequest } from './batchRequest.ts';
 import { replay, type ReplayResult } from './replay.ts';
 import { verify, type VerifyResult } from './verify.ts';
@@ -29,6 +30,17 @@ export function replayFromApp(app: AppContext, request: ReplayRequest): Promise<
   }, request);
 }
 
-export function verifyFromApp(app: AppContext, request: VerifyRequest): Promise<VerifyResult> {
+/** A side table nobody replayed into is the request's mistake (404 naming it), not the service failing. */
+async function assertSideTableExists(app: AppContext, name: string): Promise<void> {
+  try {
+    await app.clients.table(name).listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    throw new NotFoundError('sideTable', `sideTable "${name}" does not exist: replay into it first (POST /api/ops/replay with "target": "${name}")`);
+  }
+}
+
+export async function verifyFromApp(app: AppContext, request: VerifyRequest): Promise<VerifyResult> {
+  await assertSideTableExists(app, request.sideTable);
   return verify(tables(app), request);
 }

@@ -1,7 +1,6 @@
 // The body of a replay or verify request (HTTP admin function or CLI), validated once for both entry points.
 import { isValidCityId } from '../core/aggregate/decodeCityDayEvent.ts';
 import { assertMonthRange } from '../core/aggregate/months.ts';
-import { RESOURCES } from '../config/settings.ts';
 import { ValidationError } from '../errors.ts';
 
 export interface ReplayRequest {
@@ -19,11 +18,16 @@ export interface VerifyRequest {
   sideTable: string;
 }
 
+/** The body fields each request reads (the HTTP definitions declare the same lists). */
+export const REPLAY_FIELDS = ['from', 'to', 'cities', 'target'] as const;
+export const VERIFY_FIELDS = ['from', 'to', 'cities', 'sideTable'] as const;
+
 export const MAX_BATCH_MONTHS = 600;
 export const MAX_BATCH_CITIES = 1_000;
-const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
-// A side table must never be one the app owns for something else.
-const RESERVED_TABLES = new Set<string>([RESOURCES.aggregatesTable, RESOURCES.citiesTable, RESOURCES.runsTable].map((n) => n.toLowerCase()));
+// A replay creates its side table and replaces its months, so it may only ever touch tables of its own: the name
+// starts with `replay` (table names are case-insensitive). Nothing else sharing the account (the app's tables, the
+// Functions host's AzureWebJobs…/AzureFunctions… tables, another app's) can be named, created or overwritten.
+const SIDE_TABLE = /^replay[A-Za-z0-9]{1,57}$/i;
 
 function object(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'body must be a JSON object');
@@ -42,10 +46,9 @@ function cities(value: unknown): string[] | undefined {
 }
 
 export function assertSideTable(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !TABLE_NAME.test(value)) {
-    throw new ValidationError(field, `${field} must be a table name (a letter, then 2..62 letters or digits)`);
+  if (typeof value !== 'string' || !SIDE_TABLE.test(value)) {
+    throw new ValidationError(field, `${field} must be a side table name: "replay" then 1..57 letters or digits (e.g. replay1)`);
   }
-  if (RESERVED_TABLES.has(value.toLowerCase())) throw new ValidationError(field, `${field} must not be the app's table "${value}"`);
   return value;
 }
 

@@ -1,5 +1,6 @@
-// GET /api/dashboard[?from=YYYY-MM&to=YYYY-MM]: the chart page, rendered from the month entities in the aggregates
-// table. Reads only the total properties, and at most MAX_DASHBOARD_ROWS of them (a picker past that is unusable).
+// GET /api/dashboard[?from=YYYY-MM&to=YYYY-MM]: the dashboard page, rendered from the month entities in the
+// aggregates table. Reads only the total properties and the place, at most MAX_DASHBOARD_ROWS of them (1,000
+// cities × 24 months); the page asks GET /api/aggregates for a month's days when one is clicked.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { AggregateTable } from '../adapters/aggregateTable.ts';
 import { monthlyRowFromEntity, type MonthlyRow } from '../core/dashboard/monthlyRows.ts';
@@ -13,8 +14,9 @@ export interface DashboardDeps {
 }
 
 export const MAX_DASHBOARD_ROWS = 24_000;
+export const DASHBOARD_PARAMETERS = ['from', 'to'] as const;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const SELECT = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'count', 'missingHours'];
+const SELECT = ['PartitionKey', 'RowKey', 'city', 'lat', 'lng', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'];
 
 function monthParam(request: HttpRequest, name: 'from' | 'to', fallback: string): string {
   const value = request.query.get(name);
@@ -44,7 +46,8 @@ export function createGetDashboardHandler(deps: DashboardDeps): (request: HttpRe
     return {
       status: 200,
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-      body: renderDashboard(rows, { generatedAt: deps.now() }),
+      // Relative to /api/dashboard, so the page asks its own origin (the CSP allows nothing else).
+      body: renderDashboard(rows, { generatedAt: deps.now(), daysUrl: 'aggregates' }),
     };
   };
 }

@@ -1,75 +1,34 @@
-// GET /api/aggregates?city=&from=YYYY-MM&to=YYYY-MM&groupBy=month|year|all&format=json|csv
-// Month entities are read page by page and folded as they arrive; the body is streamed, one row per chunk.
-import { odata, type TableClient } from '@azure/data-tables';
+// GET /api/aggregates?city=&from=YYYY-MM&to=YYYY-MM&groupBy=city,year,month,day&bbox=&format=json|csv
+// Ad-hoc queries over the month entities of one, some or every city; the body is streamed, one row per chunk.
+import type { TableClient } from '@azure/data-tables';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { AggregateTable } from '../adapters/aggregateTable.ts';
-import { combineTotals, type MonthRow } from '../core/aggregate/foldTotals.ts';
-import { monthTotalsFromEntity, TOTAL_PROPERTIES } from '../core/aggregate/monthEntity.ts';
-import { slugCityId } from '../core/city/slugCityId.ts';
+import { columnsFor } from '../core/query/columns.ts';
+import { formatGroupBy } from '../core/query/groupBy.ts';
 import { ValidationError } from '../errors.ts';
-import { CITY_PARTITION } from './getCities.ts';
+import { parseAggregatesQuery, type AggregatesQuery } from './aggregatesParams.ts';
 import { badRequest, notFound, streamBody } from './httpResponses.ts';
-import { parseAggregatesQuery, type AggregatesQuery, type CityParam } from './queryParams.ts';
-import { csvHeader, csvLine, type PeriodRow } from './aggregateRows.ts';
+import { queryAggregates, type AggregateQuery } from './queryAggregates.ts';
+import { csvChunks, jsonChunks } from './queryBody.ts';
+import { resolveCities, type ResolvedCity } from './resolveCities.ts';
 
-export interface GetAggregatesDeps { aggregates: AggregateTable; cities: TableClient }
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { statusCode?: number }).statusCode : undefined;
+export interface GetAggregatesDeps {
+  aggregates: AggregateTable;
+  cities: TableClient;
+  /** Entities per table page; only tests change it. */
+  pageSize?: number;
 }
 
-/** A city id, or a name looked up exactly (ids given in a city file differ from the slug), else its slug. */
-async function resolveCity(cities: TableClient, param: CityParam): Promise<{ cityId: string; city: string } | undefined> {
-  if (param.kind === 'name') {
-    const filter = odata`PartitionKey eq ${CITY_PARTITION} and city eq ${param.name}`;
-    for await (const entity of cities.listEntities<{ city: string }>({ queryOptions: { filter, select: ['RowKey', 'city'] } })) {
-      return { cityId: entity.rowKey ?? '', city: entity.city };
-    }
-  }
-  const cityId = param.kind === 'id' ? param.cityId : slugCityId(param.name);
-  try {
-    const entity = await cities.getEntity<{ city: string }>(CITY_PARTITION, cityId);
-    return { cityId, city: entity.city };
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
-
-async function* periodRows(deps: GetAggregatesDeps, cityId: string, q: AggregatesQuery): AsyncGenerator<PeriodRow> {
-  let pending: MonthRow[] = [];
-  let year: string | undefined;
-  for await (const entity of deps.aggregates.listMonthEntities({ cityId, from: q.from, to: q.to, select: TOTAL_PROPERTIES })) {
-    const row = monthTotalsFromEntity(entity);
-    if (q.groupBy === 'month') {
-      yield { period: row.month, ...row.totals };
-      continue;
-    }
-    // Rows arrive in RowKey (= month) order, so a year is complete when the next one starts.
-    if (q.groupBy === 'year' && year !== undefined && row.month.slice(0, 4) !== year) {
-      yield { period: year, ...combineTotals(pending.map((r) => r.totals)) };
-      pending = [];
-    }
-    year = row.month.slice(0, 4);
-    pending.push(row);
-  }
-  if (q.groupBy === 'year' && year !== undefined) yield { period: year, ...combineTotals(pending.map((r) => r.totals)) };
-  if (q.groupBy === 'all') yield { period: `${q.from}..${q.to}`, ...combineTotals(pending.map((r) => r.totals)) };
-}
-
-async function* jsonChunks(rows: AsyncIterable<PeriodRow>, head: Record<string, unknown>): AsyncGenerator<string> {
-  yield `${JSON.stringify(head).slice(0, -1)},"rows":[`;
-  let first = true;
-  for await (const row of rows) {
-    yield `${first ? '' : ','}\n${JSON.stringify(row)}`;
-    first = false;
-  }
-  yield '\n]}\n';
-}
-
-async function* csvChunks(rows: AsyncIterable<PeriodRow>): AsyncGenerator<string> {
-  yield csvHeader();
-  for await (const row of rows) yield csvLine(row);
+/** What the response echoes besides the rows; one city keeps the `cityId` and `city` older callers read. */
+function headOf(query: AggregatesQuery, selected: readonly ResolvedCity[] | undefined): Record<string, unknown> {
+  return {
+    ...(selected?.length === 1 ? { cityId: selected[0]!.cityId, city: selected[0]!.city } : {}),
+    ...(selected && selected.length > 1 ? { selectedCities: selected } : {}),
+    from: query.from,
+    to: query.to,
+    groupBy: formatGroupBy(query.groupBy),
+    ...(query.bbox ? { bbox: query.bbox } : {}),
+  };
 }
 
 export function createGetAggregatesHandler(deps: GetAggregatesDeps) {
@@ -81,14 +40,32 @@ export function createGetAggregatesHandler(deps: GetAggregatesDeps) {
       if (error instanceof ValidationError) return badRequest(error);
       throw error;
     }
-    const city = await resolveCity(deps.cities, query.city);
-    if (!city) return notFound('city', 'no such city; GET /api/cities lists the known ones');
-    context.log(`getAggregates invocation=${context.invocationId} city=${city.cityId} from=${query.from} to=${query.to} groupBy=${query.groupBy} format=${query.format}`);
-    const rows = periodRows(deps, city.cityId, query);
-    if (query.format === 'csv') {
-      return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: streamBody(csvChunks(rows)) };
+    let selected: ResolvedCity[] | undefined;
+    if (query.cities) {
+      const { found, unknown } = await resolveCities(deps.cities, query.cities);
+      if (unknown.length > 0) {
+        const shown = unknown.slice(0, 5).map((u) => JSON.stringify(u.slice(0, 40))).join(', ');
+        return notFound('city', `no such city: ${shown}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}; GET /api/cities lists the known ones`);
+      }
+      selected = found;
     }
-    const head = { cityId: city.cityId, city: city.city, from: query.from, to: query.to, groupBy: query.groupBy };
-    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: streamBody(jsonChunks(rows, head)) };
+    // One named city answers that city's rows (the columns cityId, city, lat, lng): folding one city "across
+    // cities" gives the same numbers, and these are the columns its callers had before cities could be folded.
+    if (selected?.length === 1 && !query.groupBy.city) query = { ...query, groupBy: { ...query.groupBy, city: true } };
+    const spec: AggregateQuery = {
+      groupBy: query.groupBy,
+      from: query.from,
+      to: query.to,
+      ...(selected ? { cityIds: selected.map((c) => c.cityId) } : {}),
+      ...(query.bbox ? { bbox: query.bbox } : {}),
+      ...(deps.pageSize ? { pageSize: deps.pageSize } : {}),
+    };
+    context.log(`getAggregates invocation=${context.invocationId} cities=${selected ? selected.length : 'all'} from=${query.from} to=${query.to} groupBy=${formatGroupBy(query.groupBy)} bbox=${query.bbox ? 'yes' : 'no'} format=${query.format}`);
+    const rows = queryAggregates(deps.aggregates, spec);
+    const columns = columnsFor(query.groupBy);
+    if (query.format === 'csv') {
+      return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: streamBody(csvChunks(rows, columns)) };
+    }
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: streamBody(jsonChunks(rows, headOf(query, selected), columns)) };
   };
 }

@@ -2,6 +2,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ValidationError } from '../errors.ts';
+import { firstPage, parseContinuationToken } from './continuationToken.ts';
 import { badRequest } from './httpResponses.ts';
 import { parseCitiesQuery } from './queryParams.ts';
 
@@ -22,20 +23,23 @@ export function cityRow(entity: Record<string, unknown>): CityRow {
 
 export function createGetCitiesHandler(deps: { cities: TableClient }) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    let query;
     try {
-      query = parseCitiesQuery(request.query);
+      const query = parseCitiesQuery(request.query);
+      parseContinuationToken(query.continuationToken ?? null);
+      const pages = deps.cities
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${CITY_PARTITION}`, select: ['RowKey', 'city', 'lat', 'lng', 'updatedAt'] } })
+        .byPage({ maxPageSize: query.pageSize, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) });
+      return listing(await firstPage(pages), context);
     } catch (error) {
       if (error instanceof ValidationError) return badRequest(error);
       throw error;
     }
-    const pages = deps.cities
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${CITY_PARTITION}`, select: ['RowKey', 'city', 'lat', 'lng', 'updatedAt'] } })
-      .byPage({ maxPageSize: query.pageSize, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) });
-    const page = await pages.next();
-    const entities = page.done ? [] : page.value;
-    const continuationToken = page.done ? undefined : page.value.continuationToken;
-    context.log(`getCities invocation=${context.invocationId} returned=${entities.length} more=${continuationToken !== undefined}`);
-    return { status: 200, jsonBody: { cities: entities.map(cityRow), ...(continuationToken ? { continuationToken } : {}) } };
   };
+}
+
+function listing(page: IteratorResult<Record<string, unknown>[] & { continuationToken?: string }>, context: InvocationContext): HttpResponseInit {
+  const entities = page.done ? [] : page.value;
+  const continuationToken = page.done ? undefined : page.value.continuationToken;
+  context.log(`getCities invocation=${context.invocationId} returned=${entities.length} more=${continuationToken !== undefined}`);
+  return { status: 200, jsonBody: { cities: entities.map(cityRow), ...(continuationToken ? { continuationToken } : {}) } };
 }

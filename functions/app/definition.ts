@@ -65,6 +65,12 @@ export interface HttpFunction extends Base<HttpHandler> {
     methods: ('GET' | 'POST' | 'PUT' | 'DELETE')[];
     authLevel: 'anonymous' | 'function' | 'admin';
   };
+  /**
+   * The query parameters and JSON body fields the handler reads (route parameters come from `route`), taken from the
+   * same constants its parser checks against. Not part of the binding: the hostile-input test reads it, so a new
+   * parameter is attacked as soon as the parser accepts it.
+   */
+  parameters: { query?: readonly string[]; body?: readonly string[] };
 }
 
 export type FunctionDefinition = QueueFunction | TimerFunction | EventHubFunction | HttpFunction;

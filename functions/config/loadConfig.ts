@@ -16,10 +16,20 @@ export interface WeatherApiLimits {
   perDay: number;
 }
 
+/**
+ * `shared`: the WEATHER_API_CALLS_PER_* windows hold for the app as a whole (Table `quota`, every instance claims
+ * slices); `instance`: each process keeps its own limiter (one instance, or limits already divided by instances).
+ */
+export interface WeatherQuota {
+  scope: 'shared' | 'instance';
+  /** The most instances that may call the API at once: when the quota table cannot be reached, each spends 1/N. */
+  instances: number;
+}
+
 export interface Config {
   storage: StorageConnection;
   eventHub: { connection: EventHubConnection; name: string; consumerGroup: string };
-  weather: { url: string; apiKey: string | undefined; limits: WeatherApiLimits; timeoutMs: number };
+  weather: { url: string; apiKey: string | undefined; limits: WeatherApiLimits; timeoutMs: number; quota: WeatherQuota };
   fetchWindowDays: number;
   /** Date range for city lines and files that name none; undefined means such lines are rejected. */
   defaultRange: { start: string; end: string } | undefined;
@@ -65,6 +75,12 @@ function weatherUrl(env: Env): string {
   return raw;
 }
 
+function quota(env: Env): WeatherQuota {
+  const scope = text(env, SETTINGS.weatherQuota, 'shared');
+  if (scope !== 'shared' && scope !== 'instance') throw new ConfigError(`${SETTINGS.weatherQuota} must be "shared" or "instance", got "${scope}"`);
+  return { scope, instances: integer(env, SETTINGS.weatherQuotaInstances, 100, 1, 10_000) };
+}
+
 function defaultRange(env: Env): Config['defaultRange'] {
   const start = isoDate(env, SETTINGS.defaultStartDate);
   const end = isoDate(env, SETTINGS.defaultEndDate);
@@ -96,6 +112,7 @@ export function loadConfig(env: Env): Config {
         perDay: integer(env, SETTINGS.weatherCallsPerDay, 10_000, 1, 100_000_000),
       },
       timeoutMs: integer(env, SETTINGS.weatherTimeoutMs, 30_000, 100, 600_000),
+      quota: quota(env),
     },
     fetchWindowDays: integer(env, SETTINGS.fetchWindowDays, 366, 1, 3_660),
     defaultRange: defaultRange(env),

@@ -14,6 +14,8 @@ export const SETTINGS = {
   weatherCallsPerHour: 'WEATHER_API_CALLS_PER_HOUR',
   weatherCallsPerDay: 'WEATHER_API_CALLS_PER_DAY',
   weatherTimeoutMs: 'WEATHER_API_TIMEOUT_MS',
+  weatherQuota: 'WEATHER_API_QUOTA',
+  weatherQuotaInstances: 'WEATHER_API_QUOTA_INSTANCES',
   fetchWindowDays: 'FETCH_WINDOW_DAYS',
   defaultStartDate: 'DEFAULT_START_DATE',
   defaultEndDate: 'DEFAULT_END_DATE',
@@ -32,6 +34,7 @@ export const RESOURCES = {
   aggregatesTable: 'aggregates',
   citiesTable: 'cities',
   runsTable: 'runs',
+  quotaTable: 'quota',
 } as const;
 
 export const DEFAULT_WEATHER_API_URL = 'https://archive-api.open-meteo.com/v1/archive';

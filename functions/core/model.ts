@@ -23,7 +23,10 @@ export interface FetchJob {
   deferrals?: number;
 }
 
-/** One city-day on the wire (Event Hubs) and at rest (raw/<cityId>/<yyyy>/<yyyy-mm-dd>.json): one schema for both. */
+/**
+ * One city-day on the wire (Event Hubs). At rest, raw/ keeps the API responses the events were made from (see
+ * core/weather/rawResponse.ts); replay rebuilds these events from them with the same code.
+ */
 export interface CityDayEvent {
   v: 1;
   cityId: string;
@@ -36,11 +39,8 @@ export interface CityDayEvent {
   date: string; // YYYY-MM-DD (UTC)
   /** 24 hourly temperature_2m readings in °C, hour 0..23 UTC; null = missing, never zero. */
   hourly: (number | null)[];
-  source: { api: string; model?: string; fetchedAt: string; runId?: string };
+  /** `synthetic: true` when a stand-in made the readings up (never from the real API): results computed from it say so. */
+  source: { api: string; model?: string; fetchedAt: string; runId?: string; synthetic?: true };
 }
 
 export const EVENT_SCHEMA_VERSION = 1;
-
-export function rawBlobName(cityId: string, date: string): string {
-  return `${cityId}/${date.slice(0, 4)}/${date}.json`;
-}

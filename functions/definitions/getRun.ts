@@ -9,6 +9,7 @@ import { RESOURCES } from '../config/settings.ts';
 export const getRun: HttpFunction = {
   name: 'getRun',
   trigger: { type: 'http', route: 'runs/{id}', methods: ['GET'], authLevel: 'function' },
+  parameters: {},
   handler: (app) =>
     createGetRunHandler({
       ledger: createRunLedger(app.clients.table(RESOURCES.runsTable)),

@@ -8,7 +8,8 @@ import { getAggregates } from './getAggregates.ts';
 import { getDashboard } from './getDashboard.ts';
 import { getCities } from './getCities.ts';
 import { getRun } from './getRun.ts';
+import { getRuns } from './getRuns.ts';
 import { onCityFile } from './onCityFile.ts';
 import { refreshRecent } from './refreshRecent.ts';
 
-export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, fetchCityWeather, aggregateTemperatures, getCities, getAggregates, getDashboard, adminReplay, adminVerify, getRun];
+export const definitions: readonly FunctionDefinition[] = [onCityFile, refreshRecent, fetchCityWeather, aggregateTemperatures, getCities, getAggregates, getDashboard, adminReplay, adminVerify, getRun, getRuns];

@@ -1,6 +1,7 @@
 // Timer (REFRESH_SCHEDULE, daily by default): re-enqueue the trailing REFRESH_DAYS days of every known city.
 import { createCityRegistry } from '../adapters/cityRegistry.ts';
 import { createQueueSender } from '../adapters/queues.ts';
+import { createRunLedger } from '../adapters/runLedger.ts';
 import type { TimerFunction } from '../app/definition.ts';
 import { RESOURCES, SETTINGS } from '../config/settings.ts';
 import { refreshRecent as refresh } from '../ingest/refreshRecent.ts';
@@ -12,6 +13,7 @@ export const refreshRecent: TimerFunction = {
     const deps = {
       registry: createCityRegistry(app.clients.table(RESOURCES.citiesTable)),
       queue: createQueueSender(app.clients.queueService()),
+      ledger: createRunLedger(app.clients.table(RESOURCES.runsTable)),
       config: app.config,
       now: app.now,
     };

@@ -1,17 +1,20 @@
-// One fetch job → Open-Meteo → one CityDayEvent per day → raw blobs, then Event Hubs. Blobs go first: raw/ is
-// the batch source of truth, so a crash between the two leaves blobs the replay counts, and the redelivered job
-// republishes (duplicates on the hub are harmless: aggregation replaces a day's partial).
+// One fetch job → Open-Meteo → each response kept once in raw/ as received, then one CityDayEvent per day on Event
+// Hubs. Blobs go first: raw/ is the batch source of truth, so a crash between the two leaves responses the replay
+// counts, and the redelivered job fetches again and republishes (a second response is a new blob, never an overwrite;
+// duplicates on the hub are harmless: aggregation keeps the newest fetchedAt per day).
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../adapters/blobs.ts';
 import type { EventPublisher } from '../adapters/eventPublisher.ts';
 import type { OpenMeteoClient } from '../adapters/openMeteoClient.ts';
 import type { QueueSender } from '../adapters/queues.ts';
+import { keepRawResponse } from '../adapters/rawResponses.ts';
 import { RESOURCES } from '../config/settings.ts';
 import { splitIntoWindows } from '../core/dates.ts';
-import { normaliseArchiveResponse, type NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
+import { SYNTHETIC_MODEL, type NormaliseStats } from '../core/weather/normaliseArchiveResponse.ts';
 import { parseFetchJob } from '../core/weather/parseFetchJob.ts';
-import { rawBlobName, type CityDayEvent, type FetchJob } from '../core/model.ts';
-import { RateLimitedError, ValidationError } from '../errors.ts';
+import { normaliseRawResponse, type RawResponseInfo } from '../core/weather/rawResponse.ts';
+import type { CityDayEvent, FetchJob } from '../core/model.ts';
+import { QuotaWaitError, RateLimitedError, ValidationError } from '../errors.ts';
 
 export interface FetchLogger {
   log(message: string): void;
@@ -29,7 +32,7 @@ export interface FetchDeps {
   fetchWindowDays: number;
   /** 429 re-schedules before a job is failed instead (and so reaches the poison queue). */
   maxDeferrals?: number;
-  /** Parallel raw-blob writes. */
+  /** Parallel raw-blob writes (one per response: a job longer than fetchWindowDays has several). */
   writeConcurrency?: number;
   /** The app's fixed names unless a test gives its own. */
   resources?: { rawContainer: string; deadletterContainer: string; fetchJobsQueue: string };
@@ -37,7 +40,8 @@ export interface FetchDeps {
 
 export type FetchOutcome =
   | ({ outcome: 'done'; events: number; batches: number; weight: number; calls: number } & NormaliseStats)
-  | { outcome: 'deferred'; retryAfterSeconds: number; deferrals: number }
+  /** `quota`: the app's own shared quota made it wait, which does not count as a deferral. */
+  | { outcome: 'deferred'; retryAfterSeconds: number; deferrals: number; quota?: boolean }
   | { outcome: 'rejected'; reason: string; deadletter: string };
 
 export const DEFAULT_MAX_DEFERRALS = 20;
@@ -74,7 +78,8 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
   const ids = `run=${job.runId} city=${job.cityId} ${job.start}..${job.end}`;
 
   const events: CityDayEvent[] = [];
-  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0 };
+  const responses: { info: RawResponseInfo; body: Uint8Array }[] = [];
+  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 };
   let weight = 0;
   let calls = 0;
   try {
@@ -82,12 +87,25 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
       const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
       weight += result.weight * result.attempts;
       calls += result.attempts;
-      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for.
-      const normalised = normaliseArchiveResponse(result.response, { ...job, ...window }, { fetchedAt: deps.now().toISOString(), model: 'era5' });
+      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for; a
+      // stand-in's made-up response is kept as `synthetic`, never as a model the real archive would name.
+      const model = result.response.synthetic ? SYNTHETIC_MODEL : 'era5';
+      const info: RawResponseInfo = {
+        cityId: job.cityId, city: job.city, lat: job.lat, lng: job.lng, ...window, fetchedAt: deps.now().toISOString(), runId: job.runId, model,
+      };
+      const normalised = normaliseRawResponse(result.response, info);
+      responses.push({ info, body: result.body });
       events.push(...normalised.events);
       for (const key of Object.keys(stats) as (keyof NormaliseStats)[]) stats[key] += normalised.stats[key];
     }
   } catch (error) {
+    if (error instanceof QuotaWaitError) {
+      // Our own instances spent the window: waiting for it is not the API refusing us, so `deferrals` stays.
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      await deps.queue.send(resources.fetchJobsQueue, job, { delaySeconds: retryAfterSeconds });
+      logger.log(`fetchCityWeather ${ids}: ${error.message}; re-scheduled in ${retryAfterSeconds} s (not a deferral)`);
+      return { outcome: 'deferred', retryAfterSeconds, deferrals: job.deferrals ?? 0, quota: true };
+    }
     if (error instanceof RateLimitedError) {
       const deferrals = (job.deferrals ?? 0) + 1;
       const maxDeferrals = deps.maxDeferrals ?? DEFAULT_MAX_DEFERRALS;
@@ -107,11 +125,12 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
     throw error;
   }
 
-  await forEachBounded(events, deps.writeConcurrency ?? 16, (event) =>
-    deps.blobs.putJson(resources.rawContainer, rawBlobName(event.cityId, event.date), event),
-  );
+  // Written only once every window has answered, so a deferred or failed job leaves no partial set behind.
+  await forEachBounded(responses, deps.writeConcurrency ?? 16, async ({ info, body }) => {
+    await keepRawResponse(deps.blobs, resources.rawContainer, info, body);
+  });
   const published = await deps.publisher.publish(events);
-  const summary = `days=${stats.days} missingDays=${stats.missingDays} nullHours=${stats.nullHours} invalidValues=${stats.invalidValues} events=${published.events} batches=${published.batches} weight=${weight.toFixed(2)} calls=${calls}`;
+  const summary = `responses=${responses.length} days=${stats.days} missingDays=${stats.missingDays} nullHours=${stats.nullHours} invalidValues=${stats.invalidValues} events=${published.events} batches=${published.batches} weight=${weight.toFixed(2)} calls=${calls}`;
   (stats.missingDays || stats.invalidValues ? logger.warn : logger.log).call(logger, `fetchCityWeather ${ids}: ${summary}`);
   return { outcome: 'done', ...stats, events: published.events, batches: published.batches, weight, calls };
 }

@@ -7,12 +7,12 @@ import type { QueueSender } from '../adapters/queues.ts';
 import type { RunLedger } from '../adapters/runLedger.ts';
 import type { Config } from '../config/loadConfig.ts';
 import { RESOURCES } from '../config/settings.ts';
-import { daysBetween } from '../core/dates.ts';
 import { parseBlobCreatedEvents } from '../core/city/parseBlobCreatedEvent.ts';
+import { createCityRanges, type CityPlan, type LineNotice } from '../core/city/cityRanges.ts';
 import type { RejectedLine } from '../core/city/parseCityLine.ts';
 import { readCityFile } from '../core/city/readCityFile.ts';
 import type { City, FetchJob } from '../core/model.ts';
-import { planFetchJobs, rangeFromMetadata } from './planFetchJobs.ts';
+import { fetchJobsFor, planRange, rangeFromMetadata } from './planFetchJobs.ts';
 
 export interface Logger {
   log(message: string): void;
@@ -36,8 +36,11 @@ export interface CityFileDeps {
 export interface CityFileSummary {
   runId: string;
   file: string;
+  /** Distinct cities. */
   accepted: number;
   rejected: number;
+  /** Lines naming a city already named on an earlier line: merged into it, with a notice each. */
+  duplicates: number;
   jobs: number;
 }
 
@@ -49,6 +52,9 @@ export interface RejectionReport {
   rejectedCount: number;
   /** The first MAX_REPORTED_REJECTIONS rejections in line order; `truncated` says more were counted. */
   rejected: RejectedLine[];
+  /** Lines that are not errors but worth knowing about (a city repeated), as many as rejections are kept. */
+  noticeCount: number;
+  notices: LineNotice[];
   truncated?: true;
   at: string;
 }
@@ -94,29 +100,20 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
     return undefined;
   }
   const runId = cityFileRunId(blobName, blob.etag);
+  log.log(`onCityFile: picked up ${resources.citiesContainer}/${blobName} as run ${runId}`);
   const now = deps.now();
   const rejected: RejectedLine[] = [];
+  const notices: LineNotice[] = [];
   let rejectedCount = 0;
-  let accepted = 0;
-  let jobCount = 0;
-  let cityDaysRequested = 0;
+  let noticeCount = 0;
   const reject = (line: RejectedLine) => {
     rejectedCount += 1;
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push({ line: line.line, reason: line.reason });
   };
-
-  let jobs: FetchJob[] = [];
-  let cities: City[] = [];
-  const flush = async (force: boolean) => {
-    if (cities.length >= CITY_CHUNK || (force && cities.length > 0)) {
-      await deps.registry.upsert(cities, now);
-      cities = [];
-    }
-    if (jobs.length >= JOB_CHUNK || (force && jobs.length > 0)) {
-      await deps.queue.sendMany(resources.fetchJobsQueue, jobs, { concurrency: deps.sendConcurrency ?? 32 });
-      jobs = [];
-    }
-  };
+  // Every accepted line is collected by city before any job is sent: a city repeated further down the file
+  // merges into the first one, so each city-day is asked for once (one entry per distinct city, as the
+  // coordinates check already holds).
+  const cityRanges = createCityRanges();
 
   const fileRange = rangeFromMetadata(blob.metadata);
   if (!fileRange.ok) {
@@ -129,39 +126,33 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
         reject(result);
         continue;
       }
-      const plan = planFetchJobs({
-        city: result,
-        fileRange: fileRange.range,
-        defaultRange: deps.config.defaultRange,
-        windowDays: deps.config.fetchWindowDays,
-        now,
-        runId,
-      });
+      const plan = planRange({ city: result, fileRange: fileRange.range, defaultRange: deps.config.defaultRange, now });
       if (!plan.ok) {
         reject({ line: result.line, reason: plan.reason });
         continue;
       }
       if (plan.clippedFrom) log.log(`onCityFile ${runId}: line ${result.line} (${result.cityId}) end ${plan.clippedFrom} clipped to ${plan.range.end}`);
-      accepted += 1;
-      jobCount += plan.jobs.length;
-      for (const job of plan.jobs) cityDaysRequested += daysBetween(job.start, job.end) + 1;
-      cities.push({ cityId: result.cityId, city: result.city, lat: result.lat, lng: result.lng });
-      jobs.push(...plan.jobs);
-      await flush(false);
+      const notice = cityRanges.add(result, plan.range, result.line);
+      if (notice) {
+        noticeCount += 1;
+        if (notices.length < MAX_REPORTED_REJECTIONS) notices.push({ line: result.line, notice });
+      }
     }
-    await flush(true);
   }
+  const jobCount = await sendPlans(cityRanges.plans(), runId, deps, resources.fetchJobsQueue, now);
 
   const reportName = reportBlobName(blobName);
-  if (rejectedCount > 0) {
+  if (rejectedCount > 0 || noticeCount > 0) {
     const report: RejectionReport = {
       file: blobName,
       etag: blob.etag,
       runId,
-      accepted,
+      accepted: cityRanges.size,
       rejectedCount,
       rejected,
-      ...(rejectedCount > rejected.length ? { truncated: true as const } : {}),
+      noticeCount,
+      notices,
+      ...(rejectedCount > rejected.length || noticeCount > notices.length ? { truncated: true as const } : {}),
       at: now.toISOString(),
     };
     await deps.blobs.putJson(resources.rejectedContainer, reportName, report);
@@ -169,8 +160,42 @@ export async function ingestCityFile(blobName: string, deps: CityFileDeps, log: 
     log.log(`onCityFile ${runId}: removed the stale report ${resources.rejectedContainer}/${reportName}`);
   }
 
-  const summary: CityFileSummary = { runId, file: blobName, accepted, rejected: rejectedCount, jobs: jobCount };
-  await deps.ledger.recordFile(runId, { file: blobName, citiesAccepted: accepted, citiesRejected: rejectedCount, jobs: jobCount, cityDaysRequested }, now);
+  const summary: CityFileSummary = { runId, file: blobName, accepted: cityRanges.size, rejected: rejectedCount, duplicates: noticeCount, jobs: jobCount };
+  await deps.ledger.recordFile(
+    runId,
+    { file: blobName, citiesAccepted: cityRanges.size, citiesRejected: rejectedCount, duplicateLines: noticeCount, jobs: jobCount, cityDaysRequested: cityRanges.days },
+    now,
+  );
+  const at = (blob.lastModified ?? now).toISOString();
+  await deps.ledger.indexRun({
+    runId, kind: 'file', at, file: blobName, citiesAccepted: cityRanges.size, citiesRejected: rejectedCount, duplicateLines: noticeCount,
+    jobs: jobCount, cityDaysRequested: cityRanges.days,
+  });
   log.log(`onCityFile ${runId}: ${JSON.stringify(summary)}`);
   return summary;
+}
+
+/** Registers the cities and sends their jobs in bounded chunks; returns the number of jobs sent. */
+async function sendPlans(plans: Iterable<CityPlan>, runId: string, deps: CityFileDeps, queueName: string, now: Date): Promise<number> {
+  let jobs: FetchJob[] = [];
+  let cities: City[] = [];
+  let sent = 0;
+  const flush = async (force: boolean) => {
+    if (cities.length >= CITY_CHUNK || (force && cities.length > 0)) {
+      await deps.registry.upsert(cities, now);
+      cities = [];
+    }
+    if (jobs.length >= JOB_CHUNK || (force && jobs.length > 0)) {
+      await deps.queue.sendMany(queueName, jobs, { concurrency: deps.sendConcurrency ?? 32 });
+      sent += jobs.length;
+      jobs = [];
+    }
+  };
+  for (const plan of plans) {
+    cities.push(plan.city);
+    jobs.push(...fetchJobsFor(plan.city, plan.ranges, deps.config.fetchWindowDays, runId));
+    await flush(false);
+  }
+  await flush(true);
+  return sent;
 }

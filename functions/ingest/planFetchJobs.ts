@@ -20,7 +20,12 @@ export type FetchPlan =
 export const NO_RANGE_REASON =
   'no date range: set start/end on the line, the blob\'s metadata or DEFAULT_START_DATE/DEFAULT_END_DATE';
 
-export function planFetchJobs(input: PlanInput): FetchPlan {
+export type RangePlan =
+  | { ok: true; range: DateRange; source: 'line' | 'file' | 'default'; clippedFrom?: string }
+  | { ok: false; reason: string };
+
+/** The range one line asks for: its own, else the file's, else the default; the end clipped to yesterday (UTC). */
+export function planRange(input: Omit<PlanInput, 'windowDays' | 'runId'>): RangePlan {
   const { city } = input;
   const line = city.start !== undefined && city.end !== undefined ? { start: city.start, end: city.end } : undefined;
   const source = line ? 'line' : input.fileRange ? 'file' : input.defaultRange ? 'default' : undefined;
@@ -34,19 +39,22 @@ export function planFetchJobs(input: PlanInput): FetchPlan {
     return { ok: false, reason: `the date range ${range.start}..${range.end} (from the ${source}) is wholly after yesterday (${yesterday})` };
   }
   const end = range.end > yesterday ? yesterday : range.end;
-  const jobs = splitIntoWindows(range.start, end, input.windowDays).map(
-    (window): FetchJob => ({
-      v: 1,
-      runId: input.runId,
-      cityId: city.cityId,
-      city: city.city,
-      lat: city.lat,
-      lng: city.lng,
-      start: window.start,
-      end: window.end,
-    }),
+  return { ok: true, range: { start: range.start, end }, source, ...(end !== range.end ? { clippedFrom: range.end } : {}) };
+}
+
+/** One job per FETCH_WINDOW_DAYS window of each range (the ranges of one city, disjoint). */
+export function fetchJobsFor(city: City, ranges: readonly DateRange[], windowDays: number, runId: string): FetchJob[] {
+  return ranges.flatMap((range) =>
+    splitIntoWindows(range.start, range.end, windowDays).map(
+      (window): FetchJob => ({ v: 1, runId, cityId: city.cityId, city: city.city, lat: city.lat, lng: city.lng, start: window.start, end: window.end }),
+    ),
   );
-  return { ok: true, jobs, range: { start: range.start, end }, source, ...(end !== range.end ? { clippedFrom: range.end } : {}) };
+}
+
+export function planFetchJobs(input: PlanInput): FetchPlan {
+  const plan = planRange(input);
+  if (!plan.ok) return plan;
+  return { ...plan, jobs: fetchJobsFor(input.city, [plan.range], input.windowDays, input.runId) };
 }
 
 /**

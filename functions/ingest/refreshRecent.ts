@@ -3,6 +3,7 @@
 // newer day partials, so corrections flow through without double counting.
 import type { CityRegistry } from '../adapters/cityRegistry.ts';
 import type { QueueSender } from '../adapters/queues.ts';
+import type { RunLedger } from '../adapters/runLedger.ts';
 import type { Config } from '../config/loadConfig.ts';
 import { RESOURCES } from '../config/settings.ts';
 import { addDays, splitIntoWindows, toDateString } from '../core/dates.ts';
@@ -15,6 +16,8 @@ export interface RefreshDeps {
   config: Pick<Config, 'fetchWindowDays' | 'refresh'>;
   now(): Date;
   resources?: { fetchJobsQueue: string };
+  /** Lists the run in GET /api/runs (its jobs report to the ledger themselves). */
+  ledger?: Pick<RunLedger, 'indexRun'>;
 }
 
 export interface RefreshSummary {
@@ -54,6 +57,11 @@ export async function refreshRecent(deps: RefreshDeps, log: Logger): Promise<Ref
   if (jobs.length > 0) await flush();
 
   const summary: RefreshSummary = { runId, start, end, cities, jobs: sent };
+  const days = (Date.parse(end) - Date.parse(start)) / 86_400_000 + 1;
+  // One entry per UTC day, like the run id: a second tick that day rewrites it.
+  await deps.ledger?.indexRun({
+    runId, kind: 'refresh', at: `${today}T00:00:00.000Z`, citiesAccepted: cities, citiesRejected: 0, duplicateLines: 0, jobs: sent, cityDaysRequested: cities * days,
+  });
   log.log(`refreshRecent ${runId}: ${JSON.stringify(summary)}`);
   return summary;
 }

@@ -20,7 +20,11 @@ export async function recordFetchOutcome(ledger: RunLedger, message: unknown, ou
   if (!job) return;
   const key = { cityId: job.cityId, start: job.start, end: job.end };
   if (outcome.outcome === 'done') {
-    await ledger.recordJob(job.runId, { ...key, status: 'done', fetchedDays: outcome.days, missingDays: outcome.missingDays, publishedEvents: outcome.events }, at);
+    await ledger.recordJob(
+      job.runId,
+      { ...key, status: 'done', fetchedDays: outcome.days, missingDays: outcome.missingDays, publishedEvents: outcome.events, ...(outcome.syntheticDays > 0 ? { syntheticDays: outcome.syntheticDays } : {}) },
+      at,
+    );
   } else {
     await ledger.recordJob(job.runId, { ...key, status: 'rejected', fetchedDays: 0, missingDays: 0, publishedEvents: 0, reason: outcome.reason }, at);
   }

@@ -63,7 +63,9 @@ module queueSender 'role-assignments.bicep' = {
     principalId: systemTopic.identity.principalId
     principalType: 'ServicePrincipal'
     storageAccountName: storageAccountName
-    queueName: queueName
+    queueNames: [
+      queueName
+    ]
     queueRoles: [
       'Storage Queue Data Message Sender'
     ]

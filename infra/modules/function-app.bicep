@@ -175,6 +175,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WEATHER_API_CALLS_PER_HOUR', value: string(weatherApiCallsPerHour) }
         { name: 'WEATHER_API_CALLS_PER_DAY', value: string(weatherApiCallsPerDay) }
         { name: 'WEATHER_API_TIMEOUT_MS', value: string(weatherApiTimeoutMs) }
+        // One quota for every instance (Table `quota`); cut off from it, each instance spends 1/maximumInstanceCount.
+        { name: 'WEATHER_API_QUOTA', value: 'shared' }
+        { name: 'WEATHER_API_QUOTA_INSTANCES', value: string(maximumInstanceCount) }
         { name: 'FETCH_WINDOW_DAYS', value: string(fetchWindowDays) }
         { name: 'DEFAULT_START_DATE', value: defaultStartDate }
         { name: 'DEFAULT_END_DATE', value: defaultEndDate }

@@ -1,7 +1,7 @@
 // One StorageV2 account for the Functions host (AzureWebJobsStorage), the Flex Consumption deployment package and
 // the app's data. Entra ID only: shared keys are off, so no connection string for this account exists anywhere.
 metadata name = 'Storage account'
-metadata description = 'Creates the storage account with the containers, queues and tables the pipeline uses.'
+metadata description = 'Creates the storage account with the containers, queues and tables the pipeline uses, and its lifecycle policy.'
 
 @description('Required. Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -41,6 +41,14 @@ param queueNames array
 @description('Required. Tables to create.')
 @minLength(1)
 param tableNames array
+
+@description('Optional. Blob name prefixes (`<container>/<prefix>`) whose blobs move to the cool tier coolAfterDays after their last write; empty: no lifecycle policy.')
+param coolTierPrefixes array = []
+
+@description('Optional. Days after the last write at which blobs under coolTierPrefixes move to the cool tier.')
+@minValue(1)
+@maxValue(3650)
+param coolAfterDays int = 30
 
 @description('Optional. Keep deleted or overwritten blobs and deleted containers for deleteRetentionDays.')
 param softDelete bool = true
@@ -101,6 +109,38 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// Blobs written once and read rarely (raw API responses) need not pay hot-tier storage.
+resource lifecyclePolicy 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01-01' = if (!empty(coolTierPrefixes)) {
+  parent: storageAccount
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'coolAfter${coolAfterDays}Days' // rule names are alphanumeric
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: coolTierPrefixes
+            }
+            actions: {
+              baseBlob: {
+                tierToCool: {
+                  daysAfterModificationGreaterThan: coolAfterDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
   parent: storageAccount

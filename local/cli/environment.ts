@@ -2,8 +2,8 @@
 // name a storage account or hub already (STORAGE / EVENTHUB, connection string or identity form), and with
 // --offline the Open-Meteo stand-in serving the recorded data.
 import { startAzurite } from '../azurite.ts';
-import { start as startEventHubs } from '../eventhubs/index.ts';
-import { startOpenMeteoStandIn, type RunningStandIn } from '../openmeteo/standIn.ts';
+import type { RecordedCells } from '../openmeteo/recordedCells.ts';
+import type { RunningStandIn } from '../openmeteo/standIn.ts';
 import { EVENTHUB_CONNECTION, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
 import { ensureErrorType } from '../../functions/errors.ts';
 import { CLIError } from './errors.ts';
@@ -22,7 +22,14 @@ function configured(settings: Settings, prefix: string): boolean {
   return Object.keys(settings).some((key) => (key === prefix || key.startsWith(`${prefix}__`)) && settings[key]?.trim());
 }
 
-export async function startEnvironment(base: Settings, options: { offline: boolean }): Promise<RunEnvironment> {
+export interface EnvironmentOptions {
+  offline: boolean;
+  /** With offline: let the stand-in make data up where the recording has none (marked synthetic). */
+  synthetic?: boolean;
+  recorded?: RecordedCells;
+}
+
+export async function startEnvironment(base: Settings, options: EnvironmentOptions): Promise<RunEnvironment> {
   const settings: Settings = { ...base };
   const closers: (() => Promise<void>)[] = [];
   const started: string[] = [];
@@ -30,31 +37,35 @@ export async function startEnvironment(base: Settings, options: { offline: boole
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
-  try {
-    const [azurite, eventHubs] = await Promise.all([
-      configured(settings, STORAGE_CONNECTION) ? undefined : startAzurite(),
-      configured(settings, EVENTHUB_CONNECTION) ? undefined : startEventHubs({ port: 0 }),
-    ]);
-    if (azurite) {
-      closers.push(() => azurite.close());
-      settings[STORAGE_CONNECTION] = azurite.connectionString;
-      started.push('Azurite');
-    }
-    if (eventHubs) {
-      closers.push(() => eventHubs.close());
-      settings[EVENTHUB_CONNECTION] = eventHubs.connectionString;
-      started.push('Event Hubs emulator');
-    }
-    if (options.offline) {
-      standIn = await startOpenMeteoStandIn({ port: 0 });
-      const running = standIn;
-      closers.push(() => running.close());
-      settings[SETTINGS.weatherApiUrl] = standIn.url;
-      started.push('Open-Meteo stand-in (recorded data)');
-    }
-  } catch (error) {
+  // All three at once, Azurite spawned first: it spends seconds loading its modules in its own process, while this
+  // one loads the emulator and the stand-in (only those needed). One that fails must not leave the others running.
+  const [azurite, eventHubs, openMeteo] = await Promise.allSettled([
+    configured(settings, STORAGE_CONNECTION) ? undefined : startAzurite(),
+    configured(settings, EVENTHUB_CONNECTION) ? undefined : import('../eventhubs/index.ts').then(({ start }) => start({ port: 0 })),
+    options.offline ? import('../openmeteo/standIn.ts').then(({ startOpenMeteoStandIn }) =>
+      startOpenMeteoStandIn({ port: 0, synthetic: options.synthetic ?? false, ...(options.recorded ? { recorded: options.recorded } : {}) })) : undefined,
+  ]);
+  for (const result of [azurite, eventHubs, openMeteo]) {
+    const service = result.status === 'fulfilled' ? result.value : undefined;
+    if (service) closers.push(() => service.close());
+  }
+  const failed = [azurite, eventHubs, openMeteo].find((result) => result.status === 'rejected');
+  if (failed) {
     await close();
-    throw new CLIError('E_START', `Could not start the local services: ${ensureErrorType(error).message}`, { cause: error });
+    throw new CLIError('E_START', `Could not start the local services: ${ensureErrorType(failed.reason).message}`, { cause: failed.reason });
+  }
+  if (azurite.status === 'fulfilled' && azurite.value) {
+    settings[STORAGE_CONNECTION] = azurite.value.connectionString;
+    started.push('Azurite');
+  }
+  if (eventHubs.status === 'fulfilled' && eventHubs.value) {
+    settings[EVENTHUB_CONNECTION] = eventHubs.value.connectionString;
+    started.push('Event Hubs emulator');
+  }
+  if (openMeteo.status === 'fulfilled' && openMeteo.value) {
+    standIn = openMeteo.value;
+    settings[SETTINGS.weatherApiUrl] = standIn.url;
+    started.push(options.synthetic ? 'Open-Meteo stand-in (recorded data; SYNTHETIC data where the recording has none)' : 'Open-Meteo stand-in (recorded data)');
   }
   return { settings, standIn, started, close };
 }

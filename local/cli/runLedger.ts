@@ -27,10 +27,12 @@ export function formatRunLedger(report: RunReport): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const d = report.cityDays;
   return [
-    `Run ${report.runId}: ${n(report.cities.accepted)} cities accepted, ${n(report.cities.rejected)} lines rejected, ${n(report.jobs.planned)} jobs`,
+    `Run ${report.runId}: ${n(report.cities.accepted)} cities accepted` +
+      (report.cities.duplicateLines > 0 ? ` (${n(report.cities.duplicateLines)} repeated line${report.cities.duplicateLines === 1 ? '' : 's'} merged)` : '') +
+      `, ${n(report.cities.rejected)} lines rejected, ${n(report.jobs.planned)} jobs`,
     `  city-days requested ${n(d.requested)} = aggregated ${n(d.aggregated)} + dead-lettered ${n(d.deadLettered)} + not fetched ${n(d.notFetched)}` +
       (d.unaccounted > 0 ? ` + UNACCOUNTED ${n(d.unaccounted)}` : ''),
-    `  fetched ${n(d.fetched)} (${n(d.missing)} with no reading), published ${n(d.published)} · ${report.balanced ? 'balanced' : 'NOT BALANCED'}`,
+    `  fetched ${n(d.fetched)} (${n(d.missing)} with no reading${d.synthetic > 0 ? `, ${n(d.synthetic)} SYNTHETIC: made up by the stand-in, not weather` : ''}), published ${n(d.published)} · ${report.balanced ? 'balanced' : 'NOT BALANCED'}`,
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@ import type { TableClient } from '@azure/data-tables';
 import { createAggregateTable } from '../../functions/adapters/aggregateTable.ts';
 import { decodeQueueMessage } from '../../functions/adapters/queues.ts';
 import { RESOURCES } from '../../functions/config/settings.ts';
+import type { LineNotice } from '../../functions/core/city/cityRanges.ts';
 import type { RejectedLine } from '../../functions/core/city/parseCityLine.ts';
 import { monthlyRowFromEntity, sortMonthlyRows, type MonthlyRow } from '../../functions/core/dashboard/monthlyRows.ts';
 import { reportBlobName } from '../../functions/ingest/onCityFile.ts';
@@ -13,18 +14,24 @@ import { reportBlobName } from '../../functions/ingest/onCityFile.ts';
 export interface RejectionSummary {
   rejected: RejectedLine[];
   total: number;
+  /** Lines that are not errors (a city repeated), as the report keeps them. */
+  notices: LineNotice[];
+  noticeTotal: number;
 }
+
+const NONE: RejectionSummary = { rejected: [], total: 0, notices: [], noticeTotal: 0 };
 
 /** The report ingest wrote for this version of the file (a report for an older ETag is not this run's). */
 export async function readRejections(blobs: BlobServiceClient, fileName: string, etag: string): Promise<RejectionSummary> {
   try {
     const buffer = await blobs.getContainerClient(RESOURCES.rejectedContainer).getBlobClient(reportBlobName(fileName)).downloadToBuffer();
-    const report = JSON.parse(buffer.toString('utf8')) as { etag?: string; rejected?: RejectedLine[]; rejectedCount?: number };
-    if (report.etag !== undefined && report.etag.replace(/"/g, '') !== etag.replace(/"/g, '')) return { rejected: [], total: 0 };
+    const report = JSON.parse(buffer.toString('utf8')) as { etag?: string; rejected?: RejectedLine[]; rejectedCount?: number; notices?: LineNotice[]; noticeCount?: number };
+    if (report.etag !== undefined && report.etag.replace(/"/g, '') !== etag.replace(/"/g, '')) return NONE;
     const rejected = report.rejected ?? [];
-    return { rejected, total: report.rejectedCount ?? rejected.length };
+    const notices = report.notices ?? [];
+    return { rejected, total: report.rejectedCount ?? rejected.length, notices, noticeTotal: report.noticeCount ?? notices.length };
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return { rejected: [], total: 0 };
+    if ((error as { statusCode?: number }).statusCode === 404) return NONE;
     throw error;
   }
 }
@@ -33,7 +40,7 @@ export async function readRejections(blobs: BlobServiceClient, fileName: string,
 export async function readMonthlyRows(table: TableClient, cityIds: ReadonlySet<string>, fromMonth: string, toMonth: string): Promise<MonthlyRow[]> {
   const rows: MonthlyRow[] = [];
   const aggregates = createAggregateTable(table);
-  const select = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'count', 'missingHours'];
+  const select = ['PartitionKey', 'RowKey', 'city', 'lat', 'lng', 'min', 'max', 'mean', 'count', 'missingHours', 'synthetic'];
   for (const cityId of cityIds) {
     for await (const entity of aggregates.listMonthEntities({ cityId, from: fromMonth, to: toMonth, select })) {
       const row = monthlyRowFromEntity(entity);

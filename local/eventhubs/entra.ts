@@ -9,6 +9,8 @@ export interface EntraTrust {
   issuer: string;
   /** PEM of the RS256 public key the issuer signs with. */
   publicKey: string;
+  /** Leeway for clocks on `nbf` and `exp` (5 minutes, as Entra's validators allow, unless set). */
+  clockSkewMs?: number;
 }
 
 export type EntraCheck = { ok: true; expiresAtMs: number; subject: string } | { ok: false; reason: string };
@@ -29,6 +31,7 @@ function decodePart(part: string | undefined): Record<string, unknown> | undefin
 
 export function entraVerifier(trust: EntraTrust): EntraVerifier {
   const key: KeyObject = createPublicKey(trust.publicKey);
+  const skew = trust.clockSkewMs ?? CLOCK_SKEW_MS;
   return (token, nowMs) => {
     if (typeof token !== 'string') return { ok: false, reason: 'the token is not a string' };
     const parts = token.split('.');
@@ -42,8 +45,9 @@ export function entraVerifier(trust: EntraTrust): EntraVerifier {
     if (!AUDIENCES.has(String(claims['aud']))) return { ok: false, reason: `audience '${String(claims['aud'])}' is not Event Hubs` };
     const exp = Number(claims['exp']) * 1000;
     const nbf = claims['nbf'] === undefined ? 0 : Number(claims['nbf']) * 1000;
-    if (!Number.isFinite(exp) || exp + CLOCK_SKEW_MS <= nowMs) return { ok: false, reason: 'the token has expired' };
-    if (!Number.isFinite(nbf) || nbf - CLOCK_SKEW_MS > nowMs) return { ok: false, reason: 'the token is not valid yet' };
-    return { ok: true, expiresAtMs: exp, subject: String(claims['oid'] ?? claims['sub'] ?? 'unknown') };
+    if (!Number.isFinite(exp) || exp + skew <= nowMs) return { ok: false, reason: 'the token has expired' };
+    if (!Number.isFinite(nbf) || nbf - skew > nowMs) return { ok: false, reason: 'the token is not valid yet' };
+    // Valid for as long as it would be accepted: links on its grant are detached once that has passed.
+    return { ok: true, expiresAtMs: exp + skew, subject: String(claims['oid'] ?? claims['sub'] ?? 'unknown') };
   };
 }

@@ -50,6 +50,10 @@ export const Conditions = {
   internalError: 'amqp:internal-error',
   invalidField: 'amqp:invalid-field',
   serverBusy: 'com.microsoft:server-busy',
+  framingError: 'amqp:connection:framing-error',
+  resourceLimitExceeded: 'amqp:resource-limit-exceeded',
+  connectionForced: 'amqp:connection:forced',
+  illegalState: 'amqp:illegal-state',
 } as const;
 
 /** What a namespace over its throughput units answers a send with; the client backs off and retries. */

@@ -2,10 +2,11 @@
 // buffer (1 KB, then 2 KB once a 1 KB event does not fit), writes it to the socket on its own and re-arms the
 // heartbeat timer, once per frame: with a consumer's prefetch window of deliveries that was the emulator's largest
 // cost (profiled: ~20 % of its CPU). Here each frame is encoded into a right-sized pooled buffer and the frames of
-// one processing pass are written at once. The bytes and their order are what rhea would have written. Relies on rhea 3.0.x internals
+// one processing pass are written at once, in the order rhea would have written them. Relies on rhea 3.0.x internals
 // (`_process`, `_write_frame`, `amqp_transport`), pinned in package.json; the eventhubs tests exercise every path.
 import type { Socket } from 'node:net';
 import rhea, { type Connection } from 'rhea';
+import { wholeValue } from './wholeFrames.ts';
 
 export interface Frame {
   channel: number;
@@ -45,7 +46,21 @@ export function encodeFrame(frame: Frame): Buffer {
   return bytes;
 }
 
+interface FrameQueue {
+  encode(frame: { performative?: unknown }): void;
+}
+
+/** The SASL layer queues its frames on its own transport (one of two, when the client may skip SASL). */
+function wholeSaslFrames(internals: ConnectionInternals): void {
+  const layer = internals.sasl_transport;
+  const queue = layer?.transport ?? layer?.transports?.[3]?.transport;
+  if (!queue) return;
+  const encode = queue.encode.bind(queue);
+  queue.encode = (frame) => encode({ ...frame, performative: wholeValue(frame.performative) });
+}
+
 interface ConnectionInternals {
+  sasl_transport?: { transport?: FrameQueue; transports?: Record<number, { transport?: FrameQueue }> };
   socket?: Socket;
   socket_ready?: boolean;
   amqp_transport: { header_sent?: unknown };
@@ -54,19 +69,24 @@ interface ConnectionInternals {
   output(): void;
 }
 
-/** From now on, the frames of each of the connection's processing passes go out in one socket write. */
+/**
+ * From now on, the frames of each of the connection's processing passes go out in one socket write, and every frame
+ * (SASL included) goes out with all its fields (wholeFrames.ts).
+ */
 export function batchFrameWrites(connection: Connection): void {
   const internals = connection as unknown as ConnectionInternals;
   const processPass = internals._process.bind(connection);
   const writeFrame = internals._write_frame.bind(connection);
   let held: Buffer[] | undefined;
 
+  wholeSaslFrames(internals);
   internals._write_frame = (channel, performative, payload) => {
+    const whole = performative === undefined ? undefined : wholeValue(performative);
     // Before the AMQP header is out (or outside a pass: heartbeats, replies to input) rhea writes as usual.
-    if (!held || !internals.amqp_transport.header_sent || !internals.socket_ready) return writeFrame(channel, performative, payload);
+    if (!held || !internals.amqp_transport.header_sent || !internals.socket_ready) return writeFrame(channel, whole, payload);
     // Encoded now, not at the end of the pass: rhea reuses performative objects (a close's error is cleared right
     // after it is written).
-    held.push(encodeFrame({ channel: channel ?? 0, performative, payload }));
+    held.push(encodeFrame({ channel: channel ?? 0, performative: whole, payload }));
   };
   internals._process = () => {
     const outer = held;

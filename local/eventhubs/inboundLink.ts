@@ -15,7 +15,6 @@ export interface InboundTarget {
 /** Prepares the attach reply; returns the target, or the error to detach with. */
 export function attachInbound(receiver: Receiver, store: EventStore): { ok: true; value: InboundTarget } | { ok: false; error: AmqpError } {
   const address = String(receiver.target?.address ?? '');
-  receiver.set_target({ address });
   // The client sizes its batches from this; without it every tryAdd fails.
   (receiver as unknown as { local: { attach: { max_message_size: number } } }).local.attach.max_message_size = LIMITS.maxMessageBytes;
   return store.resolveSendTarget(address);
@@ -39,7 +38,8 @@ export function onInboundTransfer(
   if (payload.length > LIMITS.maxMessageBytes) {
     return reject(delivery, {
       condition: Conditions.messageSizeExceeded,
-      description: `The received message (size ${payload.length} bytes) exceeds the limit (${LIMITS.maxMessageBytes} bytes).`,
+      // The service's wording (Microsoft.Azure.Amqp's), which the SDKs' own tests match.
+      description: `The received message (delivery-id:${delivery.id}, size:${payload.length} bytes) exceeds the limit (${LIMITS.maxMessageBytes} bytes) currently allowed on the link.`,
     });
   }
   let pending: Promise<void> | undefined;

@@ -1,10 +1,12 @@
 // The programmatic entry point: start an Event Hubs emulator that the unmodified @azure/event-hubs client can use.
 import { DEFAULT_CONFIG, validateConfig, type EmulatorConfig } from './config.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionGuard.ts';
 import { EventStore } from './eventStore.ts';
 import type { EntraTrust } from './entra.ts';
 import { DEV_SAS_KEY } from './sas.ts';
 import { dice } from '../dice.ts';
 import { listen, SILENT_LOGGER, type EmulatorLogger } from './server.ts';
+import { DEFAULT_KAFKA_PORT, listenForKafka, type RunningKafkaServer } from './kafka/server.ts';
 
 export { DEFAULT_CONFIG, LIMITS, validateConfig } from './config.ts';
 export type { EmulatorConfig, EventHubEntityConfig, ConsumerGroupConfig, NamespaceConfig, HubDefinition } from './config.ts';
@@ -12,8 +14,11 @@ export { EmulatorError, EmulatorConfigError, EmulatorStorageError } from './erro
 export type { EmulatorLogger } from './server.ts';
 export type { EntraTrust } from './entra.ts';
 export { DEV_SAS_KEY } from './sas.ts';
+export { DEFAULT_CONNECTION_LIMITS } from './connectionGuard.ts';
+export type { ConnectionLimits } from './connectionGuard.ts';
 
 export const DEFAULT_PORT = 5672;
+export { DEFAULT_KAFKA_PORT };
 const IN_MEMORY_RETENTION_MS = 60 * 60 * 1000;
 
 export interface StartOptions {
@@ -40,6 +45,14 @@ export interface StartOptions {
    */
   tls?: { cert: string | Buffer; key: string | Buffer };
   entra?: EntraTrust;
+  /**
+   * The Kafka endpoint on the same hubs (see docs/eventhubs-emulator.md#kafka): on 9092 beside the default AMQP port, on a free
+   * port beside any other, TLS when `tls` is set; `false` serves AMQP only. `advertisedHost` is the host Metadata names
+   * (default: the address each client connected to).
+   */
+  kafka?: false | { port?: number; advertisedHost?: string };
+  /** Per-connection bounds (frame size, sessions, links, time to authenticate); DEFAULT_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningEmulator {
@@ -50,17 +63,21 @@ export interface RunningEmulator {
   hubs: string[];
   /** How many sends `throttle` has refused so far. */
   throttledSends(): number;
+  /** The Kafka endpoint, unless `kafka: false`. */
+  kafka?: { port: number; bootstrapServer: string };
+  /** True while both protocols' listeners accept connections. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
-export function emulatorConnectionString(port: number, entityPath?: string): string {
+/**
+ * With `tls` the string leaves out `UseDevelopmentEmulator=true` (which makes clients dial plain TCP): they dial
+ * AMQPS on the given port, trusting the certificate as their platform does (NODE_EXTRA_CA_CERTS, `connection_verify`).
+ */
+export function emulatorConnectionString(port: number, entityPath?: string, options: { tls?: boolean } = {}): string {
   const endpoint = port === DEFAULT_PORT ? 'sb://localhost' : `sb://localhost:${port}`;
-  const parts = [
-    `Endpoint=${endpoint}`,
-    `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`,
-    `SharedAccessKey=${DEV_SAS_KEY.key}`,
-    'UseDevelopmentEmulator=true',
-  ];
+  const parts = [`Endpoint=${endpoint}`, `SharedAccessKeyName=${DEV_SAS_KEY.keyName}`, `SharedAccessKey=${DEV_SAS_KEY.key}`];
+  if (!options.tls) parts.push('UseDevelopmentEmulator=true');
   if (entityPath) parts.push(`EntityPath=${entityPath}`);
   return `${parts.join(';')};`;
 }
@@ -93,20 +110,53 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
       throttled: throttle.throttled,
       tls: options.tls,
       entra: options.entra,
+      limits: { ...DEFAULT_CONNECTION_LIMITS, ...options.limits },
     });
   } catch (error) {
     await store.close();
     throw error;
   }
   const running = server;
+  let kafka: RunningKafkaServer | undefined;
+  if (options.kafka !== false) {
+    try {
+      kafka = await listenForKafka({
+        // 9092 beside the default 5672; beside any other AMQP port (a test's, a restart on the port it had) a free one,
+        // so an emulator never competes for 9092 unless asked to.
+        port: options.kafka?.port ?? ((options.port ?? DEFAULT_PORT) === DEFAULT_PORT ? DEFAULT_KAFKA_PORT : 0),
+        host: options.host ?? '127.0.0.1',
+        store,
+        hubNames: hubs.map((h) => h.name),
+        namespace: namespaceName(options.config ?? DEFAULT_CONFIG),
+        key: DEV_SAS_KEY,
+        logger: options.logger ?? SILENT_LOGGER,
+        dataDir: options.dataDir,
+        tls: options.tls,
+        advertisedHost: options.kafka?.advertisedHost,
+      });
+    } catch (error) {
+      await running.close();
+      await store.close();
+      throw error;
+    }
+  }
+  let open = true;
+  const kafkaServer = kafka;
   return {
     port: running.port,
-    connectionString: emulatorConnectionString(running.port),
+    connectionString: emulatorConnectionString(running.port, undefined, { tls: options.tls !== undefined }),
     hubs: hubs.map((h) => h.name),
     throttledSends: throttle.count,
+    kafka: kafkaServer ? { port: kafkaServer.port, bootstrapServer: `localhost:${kafkaServer.port}` } : undefined,
+    ready: () => open && (kafkaServer?.listening() ?? true),
     close: async () => {
-      await running.close();
+      open = false;
+      await Promise.all([running.close(), kafkaServer?.close()]);
       await store.close();
     },
   };
+}
+
+function namespaceName(config: EmulatorConfig): string {
+  return config.UserConfig.NamespaceConfig[0]?.Name ?? 'emulatorNs1';
 }

@@ -33,6 +33,7 @@ export function splitTransfer(payload: Buffer, format: number): { events: Buffer
   const events: Buffer[] = [];
   let partitionKey: string | undefined;
   for (const section of scanSections(payload)) {
+    if (section.code === undefined) throw new MalformedMessageError('the batch holds something that is not a message section');
     if (section.code === SECTION.data) {
       const event = binaryAt(payload, section.valueStart, section.end);
       if (event) events.push(event);

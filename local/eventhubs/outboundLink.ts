@@ -1,6 +1,8 @@
 // A consumer's receiver link (our sending end): starts at the position its filter asks for and sends exactly as many
 // events as the client has granted credit for, waking up when new events are published.
+import type { Socket } from 'node:net';
 import type { Sender } from 'rhea';
+import { WRITE_BUFFER_LIMIT } from './connectionGuard.ts';
 import type { AmqpError } from './errors.ts';
 import type { EventStore } from './eventStore.ts';
 import { withRuntimeMetrics } from './messageCodec.ts';
@@ -33,8 +35,6 @@ export function attachOutbound(
   onStolen: (error: AmqpError) => void,
 ): { ok: true; cleanup: () => void } | { ok: false; error: AmqpError } {
   const address = String(sender.source?.address ?? '');
-  sender.set_source({ address });
-  sender.set_target({ address: String(sender.target?.address ?? '') });
   const resolved = store.resolveReceiveSource(address);
   if (!resolved.ok) return resolved;
   const { hub, consumerGroup, partition } = resolved.value;
@@ -76,14 +76,30 @@ export function attachOutbound(
     attachSent = true;
     pump();
   });
+  // A consumer may grant any credit and then not read: what is queued for its socket is bounded, and the pump goes on
+  // once the socket has drained (deliveries are written at the end of the pass, so a pass queues at most the bound).
+  const socket = (sender.connection as unknown as { socket?: Socket }).socket;
+  let waiting = false;
+  const resume = () => {
+    waiting = false;
+    pump();
+  };
   const pump = () => {
-    if (!attachSent || !sender.is_open()) return;
+    if (!attachSent || !sender.is_open() || waiting) return;
+    let queued = socket?.writableLength ?? 0;
     while (sender.sendable()) {
+      if (queued > WRITE_BUFFER_LIMIT) {
+        waiting = true;
+        if (socket && socket.writableLength > WRITE_BUFFER_LIMIT) socket.once('drain', resume);
+        else setImmediate(resume);
+        return;
+      }
       cursor = Math.max(cursor, partition.firstSequenceNumber); // expired events are skipped
       const event = partition.at(cursor);
       if (!event) return;
       const payload = metrics ? withRuntimeMetrics(event.wire, event.headerLength, tail(), Date.now()) : event.wire;
       sender.send(payload, undefined, 0);
+      queued += payload.length;
       cursor += 1;
     }
   };

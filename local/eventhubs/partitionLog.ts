@@ -45,6 +45,11 @@ export class PartitionLog {
     this.trim(Date.now());
   }
 
+  /** The sequence number the next appended event gets (Kafka's produce response reports it as the base offset). */
+  get nextSequence(): number {
+    return this.nextSequenceNumber;
+  }
+
   /** Stores the encoded events of one transfer; resolves once they are durable (on disk when a file backs the log). */
   append(rawEvents: Buffer[], envelopeKey: string | undefined): Promise<void> | undefined {
     // Enqueued times never go backwards, so time filters can binary-search.

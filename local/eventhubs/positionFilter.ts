@@ -32,15 +32,18 @@ export function selectorOf(filter: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** What a refusal quotes of the client's filter: enough to recognise it. */
+const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
+
 export function parseSelector(selector: string): StartPosition {
   const match = EXPRESSION.exec(selector);
-  if (!match) throw new FilterError(`unsupported filter expression: ${selector}`);
+  if (!match) throw new FilterError(`unsupported filter expression: ${clip(selector)}`);
   const [, field, operator, quoted, bare] = match;
   const operand = quoted ?? bare ?? '';
   const inclusive = operator === '>=';
   if (field === 'x-opt-offset') return { kind: 'offset', offset: operand, inclusive };
   const number = Number(operand);
-  if (operand.trim() === '' || !Number.isFinite(number)) throw new FilterError(`the ${field} in the filter is not a number: '${operand}'`);
+  if (operand.trim() === '' || !Number.isFinite(number)) throw new FilterError(`the ${field} in the filter is not a number: '${clip(operand)}'`);
   return field === 'x-opt-sequence-number'
     ? { kind: 'sequenceNumber', sequenceNumber: number, inclusive }
     : { kind: 'enqueuedTime', timeMs: number, inclusive };
@@ -55,7 +58,7 @@ export function startSequenceNumber(position: StartPosition | undefined, log: Pa
       if (position.offset === '@latest') return log.endSequenceNumber;
       if (position.offset === '-1') return first;
       const offset = Number(position.offset);
-      if (!Number.isFinite(offset)) throw new FilterError(`the offset in the filter is not a number: '${position.offset}'`);
+      if (!Number.isFinite(offset)) throw new FilterError(`the offset in the filter is not a number: '${clip(position.offset)}'`);
       return log.firstWithOffset(offset, position.inclusive);
     }
     case 'sequenceNumber': {

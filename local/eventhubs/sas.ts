@@ -1,5 +1,6 @@
-// Verifies the SharedAccessSignature tokens the client puts on `$cbs`: the same HMAC the service computes, so a
-// wrong key or an expired token is refused instead of silently accepted.
+// Verifies the SharedAccessSignature tokens the client puts on `$cbs` (and sends with `$management` requests): the
+// same HMAC the service computes, so a wrong key or an expired token is refused instead of silently accepted, and the
+// resource a token names parsed as the service reads it (scheme, host, path) so that it grants only what it names.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface SasKey {
@@ -10,28 +11,63 @@ export interface SasKey {
 /** The official emulator's well-known development key: public, not a secret. */
 export const DEV_SAS_KEY: SasKey = { keyName: 'RootManageSharedAccessKey', key: 'SAS_KEY_VALUE' };
 
-export interface VerifiedToken {
-  /** The resource path the token covers, lower-cased, without scheme and host (e.g. `temperatures/partitions/0`). */
+/** What a token or an audience names: a host (lower-cased, without port) and an entity path within it. */
+export interface Resource {
+  host: string;
+  /** Lower-cased, without slashes at either end (e.g. `temperatures/partitions/0`); '' is the whole namespace. */
   path: string;
+}
+
+export interface VerifiedToken {
+  resource: Resource;
   expiresAtMs: number;
 }
 
 export type TokenCheck = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
 
-/** The path part of an audience such as `sb://localhost:5672/hub/Partitions/0`, lower-cased and without slashes at either end. */
-export function audiencePath(audience: string): string {
-  const withoutScheme = audience.replace(/^[a-z]+:\/\//i, '');
-  const slash = withoutScheme.indexOf('/');
-  const path = slash < 0 ? '' : withoutScheme.slice(slash + 1);
-  return path.replace(/^\/+|\/+$/g, '').toLowerCase();
+/** The schemes clients put in token resources and audiences (sb:// from the SDKs; the service also takes these). */
+const SCHEMES = new Set(['sb', 'amqp', 'amqps', 'http', 'https']);
+const URI = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?#]*)(?::\d*)?(\/[^?#]*)?$/i;
+
+/**
+ * `sb://host:port/hub/Partitions/0` as a resource, or undefined when it is not such a URI. A string without a scheme
+ * names nothing: read as a bare path it would have made `sr=temperatures` a namespace-wide token.
+ */
+export function parseResource(uri: string): Resource | undefined {
+  const match = URI.exec(uri);
+  if (!match || !SCHEMES.has((match[1] ?? '').toLowerCase()) || !match[2]) return undefined;
+  return {
+    host: match[2].replace(/^\[|\]$/g, '').toLowerCase(),
+    path: (match[3] ?? '').replace(/^\/+|\/+$/g, '').toLowerCase(),
+  };
+}
+
+/** True when a grant for the path `granted` covers the path `wanted`: the same path or a parent of it. */
+export function pathCovers(granted: string, wanted: string): boolean {
+  return granted === '' || wanted === granted || wanted.startsWith(`${granted}/`);
+}
+
+const SAS_PREFIX = 'SharedAccessSignature ';
+
+export function isSasToken(token: unknown): token is string {
+  return typeof token === 'string' && token.startsWith(SAS_PREFIX);
+}
+
+/**
+ * A token as a string from the shapes clients send it in: a string (JavaScript, .NET), UTF-8 bytes, or the Python
+ * client's `AccessToken(token, expires_on)` tuple, which its encoder writes as a list (token bytes first).
+ */
+export function tokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0])) return tokenText(value[0]);
+  return undefined;
 }
 
 export function verifySasToken(token: unknown, key: SasKey, nowMs: number): TokenCheck {
-  if (typeof token !== 'string' || !token.startsWith('SharedAccessSignature ')) {
-    return { ok: false, reason: 'the token is not a SharedAccessSignature' };
-  }
+  if (!isSasToken(token)) return { ok: false, reason: 'the token is not a SharedAccessSignature' };
   const fields = new Map<string, string>();
-  for (const part of token.slice('SharedAccessSignature '.length).split('&')) {
+  for (const part of token.slice(SAS_PREFIX.length).split('&')) {
     const eq = part.indexOf('=');
     if (eq > 0) fields.set(part.slice(0, eq), part.slice(eq + 1));
   }
@@ -44,8 +80,9 @@ export function verifySasToken(token: unknown, key: SasKey, nowMs: number): Toke
   }
   if (skn !== key.keyName) return { ok: false, reason: `unknown key name '${skn}'` };
   const expirySeconds = Number(se);
-  if (!Number.isFinite(expirySeconds) || expirySeconds * 1000 <= nowMs) return { ok: false, reason: 'the token has expired' };
-  // The client signs the URL-encoded audience exactly as it appears in `sr`.
+  if (!/^\d+$/.test(se) || !Number.isSafeInteger(expirySeconds)) return { ok: false, reason: 'the expiry (se) is not a number of seconds' };
+  if (expirySeconds * 1000 <= nowMs) return { ok: false, reason: 'the token has expired' };
+  // The client signs the URL-encoded resource exactly as it appears in `sr`.
   const expected = createHmac('sha256', Buffer.from(key.key, 'utf8')).update(`${sr}\n${se}`, 'utf8').digest();
   let given: Buffer;
   try {
@@ -56,16 +93,12 @@ export function verifySasToken(token: unknown, key: SasKey, nowMs: number): Toke
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'the signature does not match the configured key' };
   }
-  let resource: string;
+  let resource: Resource | undefined;
   try {
-    resource = decodeURIComponent(sr);
+    resource = parseResource(decodeURIComponent(sr));
   } catch {
-    return { ok: false, reason: 'the resource is not URL-encoded' };
+    resource = undefined;
   }
-  return { ok: true, token: { path: audiencePath(resource), expiresAtMs: expirySeconds * 1000 } };
-}
-
-/** True when a token for `tokenPath` grants access to `path` (the same path or a parent of it). */
-export function tokenCovers(tokenPath: string, path: string): boolean {
-  return tokenPath === '' || path === tokenPath || path.startsWith(`${tokenPath}/`);
+  if (!resource) return { ok: false, reason: 'the token\'s resource (sr) is not an sb:// URI of a namespace' };
+  return { ok: true, token: { resource, expiresAtMs: expirySeconds * 1000 } };
 }

@@ -2,18 +2,19 @@
 // consumer handler. Anything that goes wrong on one connection closes that connection only.
 import type { Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Receiver, type Sender, type Session } from 'rhea';
-import { echoSenderSettleMode, refuseAttach } from './attachReply.ts';
-import { ConnectionGrants, handlePutToken, type Reply } from './cbs.ts';
+import { answerAttach, echoSenderSettleMode, refuseAttach } from './attachReply.ts';
+import type { ConnectionLimits } from './connectionGuard.ts';
 import { entraVerifier, type EntraTrust } from './entra.ts';
 import { Conditions, ensureError, SERVER_BUSY, type AmqpError } from './errors.ts';
 import { linkEntityPath, type EventStore } from './eventStore.ts';
+import { ConnectionGrants, namespaceHosts, watchGrant, type GrantWatch, type HostCheck } from './grants.ts';
 import { attachInbound, onInboundTransfer, type InboundTarget } from './inboundLink.ts';
-import { handleManagementRead } from './management.ts';
 import { attachOutbound } from './outboundLink.ts';
 import { OwnerLevels } from './ownerLevels.ts';
+import { addReplyLink, onRequest, removeReplyLink, REQUEST_NODES, type RequestConnection } from './requests.ts';
 import { offerCbsMechanisms } from './sasl.ts';
-import { verifySasToken, type SasKey } from './sas.ts';
-import { listenForAmqp } from './socketServer.ts';
+import type { SasKey } from './sas.ts';
+import { closeWithError, listenForAmqp } from './socketServer.ts';
 
 export interface EmulatorLogger {
   debug(message: string): void;
@@ -22,14 +23,11 @@ export interface EmulatorLogger {
 
 export const SILENT_LOGGER: EmulatorLogger = { debug: () => undefined, warn: () => undefined };
 
-interface ConnectionState {
-  id: number;
-  grants: ConnectionGrants;
-  /** Links to answer $cbs/$management requests on, by link name and by address (the request's reply_to). */
-  replyLinks: Map<string, Sender>;
-  inbound: Map<Receiver, InboundTarget>;
+interface ConnectionState extends RequestConnection {
+  inbound: Map<Receiver, { target: InboundTarget; grant: GrantWatch }>;
   /** Cleanups for consumer links, run when the link, its session or the connection goes away. */
   outbound: Map<Sender, () => void>;
+  authTimer: NodeJS.Timeout | undefined;
 }
 
 export interface ServerOptions {
@@ -38,6 +36,7 @@ export interface ServerOptions {
   store: EventStore;
   key: SasKey;
   logger: EmulatorLogger;
+  limits: ConnectionLimits;
   /** Decides, per producer transfer, whether to refuse it as throttled (com.microsoft:server-busy). */
   throttled?: () => boolean;
   /** Serve AMQPS (TLS) instead of plain TCP, as the service does on 5671. */
@@ -51,10 +50,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const SPECIAL = new Set(['$cbs', '$management']);
-
 export async function listen(options: ServerOptions): Promise<RunningServer> {
-  const { store, key, logger } = options;
+  const { store, key, logger, limits } = options;
   const verifyEntra = options.entra ? entraVerifier(options.entra) : undefined;
   // autoaccept off: a producer's transfer is settled by onInboundTransfer once stored (after the fsync with dataDir),
   // and requests by onRequest; rhea's default would accept every transfer on arrival, before it is stored.
@@ -64,72 +61,82 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   const states = new WeakMap<Connection, ConnectionState>();
   let nextId = 1;
 
-  const stateOf = (connection: Connection): ConnectionState => {
-    let state = states.get(connection);
-    if (!state) {
-      state = { id: nextId++, grants: new ConnectionGrants(), replyLinks: new Map(), inbound: new Map(), outbound: new Map() };
-      states.set(connection, state);
-    }
+  const track = (connection: Connection): ConnectionState => {
+    let hosts: HostCheck | undefined;
+    const state: ConnectionState = {
+      id: nextId++,
+      grants: new ConnectionGrants(),
+      replyLinks: new Map(),
+      // Known once the client's open has arrived, before any request can.
+      hostAccepted: () => (hosts ??= namespaceHosts((connection as unknown as { remote: { open?: { hostname?: unknown } } }).remote.open?.hostname, options.host)),
+      inbound: new Map(),
+      outbound: new Map(),
+      authTimer: undefined,
+    };
+    state.authTimer = setTimeout(() => {
+      if (state.grants.any) return;
+      const description = `The connection was not authorized within the allowed ${limits.authDeadlineMs} milliseconds (no token was put on $cbs) and is closed.`;
+      logger.debug(`[conn ${state.id}] ${description}`);
+      closeWithError(connection, { condition: Conditions.connectionForced, description });
+    }, limits.authDeadlineMs);
+    state.authTimer.unref();
+    states.set(connection, state);
     return state;
   };
   const refuse = (link: Sender | Receiver, state: ConnectionState, address: string, error: AmqpError) => {
     logger.debug(`[conn ${state.id}] link '${link.name}' to '${address}' refused: ${error.condition}: ${error.description}`);
     refuseAttach(link, error);
   };
-  const authorized = (state: ConnectionState, address: string) => state.grants.allows(linkEntityPath(address), Date.now());
   const unauthorized = (address: string): AmqpError => ({
     condition: Conditions.unauthorized,
     description: `Unauthorized access to '${address}': put a token on $cbs first.`,
   });
-
-  const reply = (state: ConnectionState, request: { message_id?: unknown; reply_to?: unknown }, answer: Reply) => {
-    const link = state.replyLinks.get(String(request.reply_to ?? ''));
-    if (!link?.is_open()) return logger.warn(`[conn ${state.id}] no reply link '${String(request.reply_to)}'`);
-    // An AMQP int, as the service sends it: the .NET client reads the status code only if it is typed int (a bare JS
-    // number would go out as a long, and .NET would fail every request with "OK").
-    const properties: Record<string, unknown> = {
-      'status-code': rhea.types.wrap_int(answer.statusCode),
-      'status-description': answer.description,
-    };
-    if (answer.errorCondition) properties['error-condition'] = answer.errorCondition;
-    link.send({ correlation_id: request.message_id as string, application_properties: properties, body: answer.body });
-  };
-
-  const onRequest = (context: EventContext, state: ConnectionState, address: string) => {
-    const request = context.message ?? {};
-    context.delivery?.accept();
-    if (address === '$cbs') return reply(state, request, handlePutToken(request, state.grants, key, store, Date.now(), verifyEntra));
-    const canRead = (hub: string, token: unknown) => {
-      const checked = token === undefined ? undefined : verifySasToken(token, key, Date.now());
-      return checked ? checked.ok : authorized(state, hub);
-    };
-    reply(state, request, handleManagementRead(request, store, canRead));
-  };
+  const expired = (path: string): AmqpError => ({
+    condition: Conditions.unauthorized,
+    description: `The token for '${path}' has expired; the link is detached. Put a new token on $cbs before the old one expires.`,
+  });
+  const requestDeps = { key, store, verifyEntra, warn: logger.warn };
 
   container.on('connection_open', (context: EventContext) => {
-    const state = stateOf(context.connection);
+    const state = states.get(context.connection);
     const socket = (context.connection as unknown as { socket?: Socket }).socket;
-    logger.debug(`[conn ${state.id}] opened from ${socket?.remoteAddress ?? '?'}:${socket?.remotePort ?? '?'}`);
+    logger.debug(`[conn ${state?.id ?? '-'}] opened from ${socket?.remoteAddress ?? '?'}:${socket?.remotePort ?? '?'}`);
+  });
+
+  container.on('session_open', (context: EventContext) => {
+    // rhea's begin leaves handle-max out; the Python client compares its next handle with it.
+    (context.session as unknown as { local: { begin: { handle_max: number } } }).local.begin.handle_max = limits.handleMax;
   });
 
   container.on('receiver_open', (context: EventContext) => {
     const receiver = context.receiver as Receiver;
-    const state = stateOf(context.connection);
+    const state = states.get(context.connection);
+    if (!state) return;
     echoSenderSettleMode(receiver);
+    answerAttach(receiver);
     const address = String(receiver.target?.address ?? '');
-    if (SPECIAL.has(address)) {
-      receiver.set_target({ address });
+    if (REQUEST_NODES.has(address)) {
       logger.debug(`[conn ${state.id}] link '${receiver.name}' attached for requests to ${address}`);
-      receiver.on('message', (ctx: EventContext) => onRequest(ctx, state, address));
+      receiver.on('message', (ctx: EventContext) => {
+        onRequest(ctx, state, address, requestDeps);
+        if (state.grants.any) clearTimeout(state.authTimer);
+      });
       return;
     }
     const target = attachInbound(receiver, store);
     if (!target.ok) return refuse(receiver, state, address, target.error);
-    if (!authorized(state, address)) return refuse(receiver, state, address, unauthorized(address));
-    state.inbound.set(receiver, target.value);
+    const path = linkEntityPath(address).toLowerCase();
+    if (!state.grants.allows(path, Date.now())) return refuse(receiver, state, address, unauthorized(address));
+    const grant = watchGrant(state.grants, path, () => {
+      state.inbound.delete(receiver);
+      logger.debug(`[conn ${state.id}] producer link '${receiver.name}' detached: its token expired`);
+      receiver.close(expired(path));
+    });
+    state.inbound.set(receiver, { target: target.value, grant });
     logger.debug(`[conn ${state.id}] producer link '${receiver.name}' attached to '${address}'`);
     receiver.on('message', (ctx: EventContext) => {
       const delivery = ctx.delivery as Delivery;
+      if (!grant.valid(Date.now())) return delivery.reject(expired(path));
       if (options.throttled?.()) return delivery.reject(SERVER_BUSY);
       const format = (ctx as unknown as { format?: number }).format ?? 0;
       onInboundTransfer(target.value, store, delivery, ctx.message ?? Buffer.alloc(0), format, (error) =>
@@ -140,38 +147,51 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
 
   container.on('sender_open', (context: EventContext) => {
     const sender = context.sender as Sender;
-    const state = stateOf(context.connection);
+    const state = states.get(context.connection);
+    if (!state) return;
     echoSenderSettleMode(sender);
+    answerAttach(sender);
     const address = String(sender.source?.address ?? '');
-    if (SPECIAL.has(address)) {
-      sender.set_source({ address });
-      sender.set_target({ address: String(sender.target?.address ?? '') });
-      state.replyLinks.set(sender.name, sender);
-      if (sender.target?.address) state.replyLinks.set(String(sender.target.address), sender);
+    if (REQUEST_NODES.has(address)) {
+      addReplyLink(state, sender);
       logger.debug(`[conn ${state.id}] link '${sender.name}' attached for replies from ${address}`);
       return;
     }
-    if (!authorized(state, address) && store.resolveReceiveSource(address).ok) {
+    const path = linkEntityPath(address).toLowerCase();
+    if (!state.grants.allows(path, Date.now()) && store.resolveReceiveSource(address).ok) {
       return refuse(sender, state, address, unauthorized(address));
     }
-    const attached = attachOutbound(sender, store, ownerLevels, (error) => {
+    const detach = (error: AmqpError) => {
+      state.outbound.get(sender)?.();
       state.outbound.delete(sender);
       logger.debug(`[conn ${state.id}] consumer link '${sender.name}' detached: ${error.condition}`);
       sender.close(error);
-    });
+    };
+    const attached = attachOutbound(sender, store, ownerLevels, detach);
     if (!attached.ok) return refuse(sender, state, address, attached.error);
-    state.outbound.set(sender, attached.cleanup);
+    const grant = watchGrant(state.grants, path, () => detach(expired(path)));
+    state.outbound.set(sender, () => {
+      attached.cleanup();
+      grant.stop();
+    });
     logger.debug(`[conn ${state.id}] consumer link '${sender.name}' attached to '${address}'`);
   });
 
-  const dropLink = (context: EventContext) => {
-    const state = states.get(context.connection);
-    const sender = context.sender;
-    if (state && sender) {
+  const forget = (state: ConnectionState, link: Sender | Receiver) => {
+    if (link.is_sender()) {
+      const sender = link as Sender;
       state.outbound.get(sender)?.();
       state.outbound.delete(sender);
+      removeReplyLink(state, sender);
+    } else {
+      state.inbound.get(link as Receiver)?.grant.stop();
+      state.inbound.delete(link as Receiver);
     }
-    if (state && context.receiver) state.inbound.delete(context.receiver);
+  };
+  const dropLink = (context: EventContext) => {
+    const state = states.get(context.connection);
+    const link = context.sender ?? context.receiver;
+    if (state && link) forget(state, link);
   };
   container.on('sender_close', dropLink);
   container.on('receiver_close', dropLink);
@@ -181,11 +201,9 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
   container.on('session_close', (context: EventContext) => {
     const state = states.get(context.connection);
     const session = context.session as Session;
-    for (const [sender, cleanup] of state?.outbound ?? []) {
-      if (sender.session === session) {
-        cleanup();
-        state?.outbound.delete(sender);
-      }
+    if (!state) return;
+    for (const link of [...state.outbound.keys(), ...state.inbound.keys(), ...state.replyLinks.values()]) {
+      if (link.session === session) forget(state, link);
     }
   });
 
@@ -193,7 +211,10 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     const state = states.get(context.connection);
     if (!state) return;
     for (const cleanup of state.outbound.values()) cleanup();
+    for (const { grant } of state.inbound.values()) grant.stop();
     state.outbound.clear();
+    state.inbound.clear();
+    clearTimeout(state.authTimer);
     states.delete(context.connection);
     logger.debug(`[conn ${state.id}] closed (${why})`);
   };
@@ -207,6 +228,10 @@ export async function listen(options: ServerOptions): Promise<RunningServer> {
     port: options.port,
     host: options.host,
     tls: options.tls,
+    limits,
+    onConnection: track,
+    authenticated: (connection) => states.get(connection)?.grants.any ?? false,
+    onLateFrame: (connection, frame, channel) => logger.debug(`[conn ${states.get(connection)?.id ?? '-'}] ${frame} for ended channel ${channel} ignored`),
     onBadInput: (connection, message) => logger.warn(`[conn ${states.get(connection)?.id ?? '-'}] malformed input, closing the connection: ${message}`),
   });
 }

@@ -1,7 +1,8 @@
 // The local host: builds the AppContext once, creates storage resources, and runs every definition's trigger
 // with the Functions host's semantics (see the trigger modules), plus the `cities` watcher that stands in for
 // Event Grid. The same definitions are registered with `app.*` for Azure by functions/index.ts.
-import type { AppContext, FunctionDefinition } from '../../functions/app/definition.ts';
+import type { QueueServiceClient } from '@azure/storage-queue';
+import type { AppContext, Clients, FunctionDefinition } from '../../functions/app/definition.ts';
 import { resolveSettingReferences } from '../../functions/app/definition.ts';
 import { createClients } from '../../functions/app/clients.ts';
 import { loadConfig } from '../../functions/config/loadConfig.ts';
@@ -9,13 +10,15 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { ensureStorageResources } from '../../functions/adapters/ensureResources.ts';
 import { parseHostJson, readHostJsonFile } from './hostJson.ts';
 import { applyHostJsonOverrides } from './hostJsonOverrides.ts';
-import { consoleSink, InvocationTracker, type FunctionStats, type LogSink } from './invocations.ts';
+import { consoleSink, InvocationTracker, type FunctionStats, type InvocationOutcome, type LogSink } from './invocations.ts';
 import { startQueueTrigger, type QueueTriggerStats, type RunningQueueTrigger } from './queueTrigger.ts';
 import { startTimerTrigger, type RunningTimerTrigger } from './timerTrigger.ts';
 import { startEventHubTrigger, type EventHubTriggerStats, type RunningEventHubTrigger } from './eventHubTrigger.ts';
-import { startHttpServer, type RunningHttpServer } from './httpServer.ts';
+import { startHttpServer, type HttpRoute, type RunningHttpServer } from './httpServer.ts';
 import { resolveKeys } from './httpAuth.ts';
+import { createRedactor } from './redact.ts';
 import { startBlobWatcher, type RunningBlobWatcher } from './blobWatcher.ts';
+import { watchEnqueues } from './enqueueWatcher.ts';
 import { probeIdle, waitForIdle, type IdleProbe, type IdleSources } from './idleMonitor.ts';
 import { sleep } from './sleep.ts';
 
@@ -26,6 +29,8 @@ export interface LocalHostOptions {
   hostJson?: unknown;
   /** 7071 by default, 0 for any free port. */
   httpPort?: number;
+  /** Request body cap and request timeout of the HTTP server (defaults in httpServer.ts). */
+  httpOptions?: { maxBodyBytes?: number; requestTimeoutMs?: number };
   verbose?: boolean;
   log?: LogSink;
   /** The container to announce on a queue as Event Grid would; `cities` → `city-files` by default, false for none. */
@@ -49,6 +54,8 @@ export interface LocalHost {
   idle(): boolean;
   stats(): LocalHostStats;
   waitForIdle(options: { timeoutMs: number }): Promise<void>;
+  /** Calls `listener` after each invocation with its outcome; returns the unsubscribe. */
+  onInvocation(listener: (outcome: InvocationOutcome) => void): () => void;
 }
 
 function expectConnection(definition: FunctionDefinition, actual: string, expected: string): void {
@@ -59,7 +66,14 @@ function expectConnection(definition: FunctionDefinition, actual: string, expect
 
 export function createLocalHost(options: LocalHostOptions): LocalHost {
   const config = loadConfig(options.settings);
-  const app: AppContext = { config, clients: createClients(config), now: () => new Date() };
+  const base = createClients(config);
+  let watchedQueues: QueueServiceClient | undefined;
+  // What this host enqueues, its queue triggers hear of at once (see enqueueWatcher.ts).
+  const notifyQueue = (queueName: string) => {
+    for (const queue of queues.values()) if (queue.queueName === queueName) queue.notify();
+  };
+  const clients: Clients = { ...base, queueService: () => (watchedQueues ??= watchEnqueues(base.queueService(), notifyQueue)) };
+  const app: AppContext = { config, clients, now: () => new Date() };
   // Settings with a default in loadConfig resolve to that default, as the deployed app settings always set them.
   const settings = {
     [SETTINGS.eventHubName]: config.eventHub.name,
@@ -68,8 +82,9 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     ...options.settings,
   };
   const hostSettings = parseHostJson(applyHostJsonOverrides(options.hostJson ?? readHostJsonFile(), options.settings));
-  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false));
   const keys = resolveKeys(options.settings);
+  const secrets = [keys.functionKey, keys.masterKey, config.weather.apiKey];
+  const tracker = new InvocationTracker(options.log ?? consoleSink(options.verbose ?? false), createRedactor(secrets));
   const queues = new Map<string, RunningQueueTrigger>();
   const timers = new Map<string, RunningTimerTrigger>();
   const hubs = new Map<string, RunningEventHubTrigger>();
@@ -88,9 +103,28 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
   });
 
   async function startTriggers(): Promise<void> {
+    const routes: HttpRoute[] = [];
+    // The triggers connect at once (the Event Hubs client's AMQP handshake is the slowest); each is kept when it
+    // has started, so that stop() stops it even when another failed to.
+    const starting: Promise<void>[] = [];
+    const settle = async () => {
+      const failed = (await Promise.allSettled(starting)).find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+    try {
+      startEach(starting, routes);
+    } catch (error) {
+      await settle().catch(() => undefined);
+      throw error;
+    }
+    starting.push(startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow(), ...options.httpOptions }).then((running) => void (server = running)));
+    await settle();
+  }
+
+  /** Starts every trigger without waiting: each promise keeps its trigger once started. */
+  function startEach(starting: Promise<void>[], routes: HttpRoute[]): void {
     const blobService = app.clients.blobService();
     const queueService = app.clients.queueService();
-    const routes = [];
     for (const definition of options.definitions) {
       const { name } = definition;
       switch (definition.trigger.type) {
@@ -98,7 +132,8 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
           const d = definition as Extract<FunctionDefinition, { trigger: { type: 'storageQueue' } }>;
           expectConnection(d, d.trigger.connection, STORAGE_CONNECTION);
           const queueName = resolveSettingReferences(d.trigger.queueName, settings);
-          queues.set(name, await startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker }));
+          const trigger = startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker });
+          starting.push(trigger.then((running) => void queues.set(name, running)));
           break;
         }
         case 'timer': {
@@ -110,20 +145,18 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         case 'eventHub': {
           const d = definition as Extract<FunctionDefinition, { trigger: { type: 'eventHub' } }>;
           expectConnection(d, d.trigger.connection, EVENTHUB_CONNECTION);
-          hubs.set(
-            name,
-            await startEventHubTrigger({
-              functionName: name,
-              connection: config.eventHub.connection,
-              eventHubName: resolveSettingReferences(d.trigger.eventHubName, settings),
-              consumerGroup: resolveSettingReferences(d.trigger.consumerGroup, settings),
-              retry: d.trigger.retry,
-              handler: d.handler(app),
-              blobService,
-              settings: hostSettings.eventHubs,
-              tracker,
-            }),
-          );
+          const trigger = startEventHubTrigger({
+            functionName: name,
+            connection: config.eventHub.connection,
+            eventHubName: resolveSettingReferences(d.trigger.eventHubName, settings),
+            consumerGroup: resolveSettingReferences(d.trigger.consumerGroup, settings),
+            retry: d.trigger.retry,
+            handler: d.handler(app),
+            blobService,
+            settings: hostSettings.eventHubs,
+            tracker,
+          });
+          starting.push(trigger.then((running) => void hubs.set(name, running)));
           break;
         }
         case 'http': {
@@ -133,7 +166,6 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         }
       }
     }
-    server = await startHttpServer({ routes, port: options.httpPort ?? 7071, keys, tracker, runFunction: (fn) => timers.get(fn)?.runNow() });
   }
 
   return {
@@ -183,5 +215,6 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
       lastProbe,
     }),
     waitForIdle: ({ timeoutMs }) => waitForIdle(idleSources(), { timeoutMs, signal: stopping.signal }),
+    onInvocation: (listener) => tracker.onInvocation(listener),
   };
 }

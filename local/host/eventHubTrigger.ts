@@ -137,10 +137,9 @@ export async function startEventHubTrigger(options: EventHubTriggerOptions): Pro
         if (checkpoint.sequenceNumber !== undefined && checkpoint.sequenceNumber > mine) processed.set(checkpoint.partitionId, checkpoint.sequenceNumber);
       }
       let total = 0;
-      for (const id of partitionIds) {
-        const properties = await consumer.getPartitionProperties(id);
+      for (const properties of await Promise.all(partitionIds.map((id) => consumer.getPartitionProperties(id)))) {
         if (properties.isEmpty) continue;
-        total += Math.max(0, properties.lastEnqueuedSequenceNumber - (processed.get(id) ?? -1));
+        total += Math.max(0, properties.lastEnqueuedSequenceNumber - (processed.get(properties.partitionId) ?? -1));
       }
       return total;
     },

@@ -10,6 +10,7 @@ import type { HttpHandler } from '../../functions/app/definition.ts';
 import { isAuthorized, type AuthLevel, type HostKeys } from './httpAuth.ts';
 import { compileRoute, type CompiledRoute } from './httpRoutes.ts';
 import type { InvocationTracker } from './invocations.ts';
+import { redactUrl } from './redact.ts';
 
 const { HttpRequest, HttpResponse } = functions;
 
@@ -45,7 +46,15 @@ export interface HttpServerOptions {
   tracker: InvocationTracker;
   /** `POST /admin/functions/<name>` with the master key runs a non-HTTP function, as Core Tools allows. */
   runFunction(name: string): Promise<void> | undefined;
+  /** Largest request body read (default 1 MiB; the app's own routes take far less and check their own caps). */
+  maxBodyBytes?: number;
+  /** A request whose headers and body have not arrived after this long gets 408 (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
 
 function cookieHeader(cookie: Cookie): string {
   const parts = [`${cookie.name}=${cookie.value}`];
@@ -59,10 +68,25 @@ function cookieHeader(cookie: Cookie): string {
   return parts.join('; ');
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+/** Refuses a declared length over the cap before reading, and stops reading a body at the cap. */
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** 413 as JSON naming the body; the connection closes, so the unread rest of the body is never taken in. */
+function tooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  const text = JSON.stringify({ error: `body must be at most ${maxBytes.toLocaleString('en-US')} bytes`, parameter: 'body' });
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.end(text, () => req.destroy());
 }
 
 function headersOf(request: IncomingMessage): Record<string, string> {
@@ -110,7 +134,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       .find((r) => r.params && r.route.methods.some((m) => m.toUpperCase() === method));
     if (!found?.params) return void res.writeHead(404).end();
     if (!isAuthorized(found.route.authLevel, presented, keys)) return void res.writeHead(401).end();
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    let body: Buffer | undefined;
+    try {
+      body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return tooLarge(req, res, maxBodyBytes);
+      throw error;
+    }
     const query = queryOf(url.searchParams);
     const request = new HttpRequest({
       method,
@@ -126,9 +157,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     await writeResponse(res, outcome.value as HttpResponseInit | undefined);
   };
 
-  const server = createServer((req, res) => {
+  // A client that trickles its headers or body in is cut off with 408 (checked a few times per timeout).
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const timeouts = { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4))) };
+  const server = createServer(timeouts, (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      tracker.log('error', `HTTP ${req.method} ${req.url} failed: ${String(error)}`);
+      // The one place a request URL is logged: `?code=<key>` must not reach the log.
+      tracker.log('error', `HTTP ${req.method} ${redactUrl(req.url)} failed: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

@@ -52,7 +52,8 @@ export class IdleTimeoutError extends Error {
 /**
  * Waits for two consecutive idle probes after a fresh watcher scan; throws IdleTimeoutError when time runs out. A
  * scan or probe that fails (storage throttled or unreachable past the SDK's retries) counts as not idle and is tried
- * again, as the host's listeners keep polling; the last failure is the timeout's cause.
+ * again, as the host's listeners keep polling; the last failure is the timeout's cause. While an invocation runs the
+ * app is busy by definition, so the probe (a request per queue and per partition) is left out until none does.
  */
 export async function waitForIdle(sources: IdleSources, options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
@@ -65,15 +66,21 @@ export async function waitForIdle(sources: IdleSources, options: { timeoutMs: nu
     try {
       if (!scanned) await sources.freshScan();
       scanned = true;
-      last = await probeIdle(sources);
-      failure = undefined;
-      streak = last.idle ? streak + 1 : 0;
-      if (streak >= 2) return;
+      if (sources.tracker.running > 0) {
+        streak = 0;
+      } else {
+        last = await probeIdle(sources);
+        failure = undefined;
+        streak = last.idle ? streak + 1 : 0;
+        if (streak >= 2) return;
+      }
     } catch (error) {
       failure = error;
       streak = 0;
     }
-    await sleep(options.intervalMs ?? 200, signal);
+    await sleep(options.intervalMs ?? 50, signal);
   }
+  // Say what is still pending, even when the app was too busy to be probed until now.
+  if (failure === undefined) last = await probeIdle(sources).catch(() => last);
   throw new IdleTimeoutError(options.timeoutMs, last, failure);
 }

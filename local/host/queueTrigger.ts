@@ -1,6 +1,7 @@
 // A storage queue trigger with the Functions host's semantics: batched receive under a lease, concurrent
-// invocations refilled at `newBatchThreshold`, polling back-off up to `maxPollingInterval`, a failed message made
-// visible again after `visibilityTimeout`, and moved to `<queue>-poison` (original text) after `maxDequeueCount`.
+// invocations refilled at `newBatchThreshold`, polling back-off up to `maxPollingInterval` (cut short by notify(),
+// as the host's listener is when a function of the same host enqueues to its queue), a failed message made visible
+// again after `visibilityTimeout`, and moved to `<queue>-poison` (original text) after `maxDequeueCount`.
 import type { QueueClient, DequeuedMessageItem, QueueServiceClient } from '@azure/storage-queue';
 import type { QueueHandler } from '../../functions/app/definition.ts';
 import { decodeQueueMessage } from '../../functions/adapters/queues.ts';
@@ -19,6 +20,8 @@ export interface QueueTriggerOptions {
 }
 
 export interface QueueTriggerStats {
+  /** Receive requests made (polls), found messages or not. */
+  polls: number;
   received: number;
   completed: number;
   released: number;
@@ -27,6 +30,12 @@ export interface QueueTriggerStats {
 
 export interface RunningQueueTrigger {
   queueName: string;
+  /**
+   * A message was just added to this queue by this host: poll now instead of waiting out the back-off (the WebJobs
+   * queue listener's Notify, which its SharedQueueWatcher calls for output-binding enqueues). A notice that arrives
+   * while a poll is under way makes the next poll follow at once, as there.
+   */
+  notify(): void;
   stats(): QueueTriggerStats;
   stop(): Promise<void>;
 }
@@ -73,8 +82,10 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
   const queue = options.queueService.getQueueClient(queueName);
   const poison = options.queueService.getQueueClient(`${queueName}-poison`);
   await Promise.all([queue.createIfNotExists(), poison.createIfNotExists()]);
-  const stats: QueueTriggerStats = { received: 0, completed: 0, released: 0, poisoned: 0 };
+  const stats: QueueTriggerStats = { polls: 0, received: 0, completed: 0, released: 0, poisoned: 0 };
   const stopping = new AbortController();
+  // Replaced when a poll starts, aborted by notify(): the back-off after that poll is skipped.
+  let wake = new AbortController();
   const inFlight = new Set<Promise<void>>();
   let slotFreed: (() => void) | undefined;
 
@@ -95,7 +106,8 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
         .catch((error: unknown) => tracker.log('warning', `lease renewal failed for ${message.messageId}: ${ensureErrorType(error).message}`));
     }, (LEASE_SECONDS * 1000) / 2);
     const context = tracker.context(functionName, metadata(message));
-    const result = await tracker.invoke(functionName, context, () => handler(messageBody(message.messageText), context));
+    const body = messageBody(message.messageText);
+    const result = await tracker.invoke(functionName, context, () => handler(body, context), body);
     clearInterval(renew);
     if (result.ok) {
       await deleteProcessed(queue, message, popReceipt);
@@ -127,6 +139,8 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
         continue;
       }
       let received: DequeuedMessageItem[] = [];
+      wake = new AbortController();
+      stats.polls++;
       try {
         const response = await client.receiveMessages({ numberOfMessages: Math.min(32, settings.batchSize), visibilityTimeout: LEASE_SECONDS });
         received = response.receivedMessageItems;
@@ -140,7 +154,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
         continue;
       }
       // Randomised exponential back-off, as the host's queue listener does, capped at maxPollingInterval.
-      await sleep(backoff * (0.8 + Math.random() * 0.4), stopping.signal);
+      await sleep(backoff * (0.8 + Math.random() * 0.4), AbortSignal.any([stopping.signal, wake.signal]));
       backoff = Math.min(settings.maxPollingIntervalMs, backoff * 2);
     }
   };
@@ -148,6 +162,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
   const loop = poll(queue);
   return {
     queueName,
+    notify: () => wake.abort(),
     stats: () => ({ ...stats }),
     async stop() {
       stopping.abort();

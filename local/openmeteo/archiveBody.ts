@@ -1,5 +1,7 @@
 // Builds the archive response for one location, shaped like the real API's: the recorded series when the point
-// lies within 0.5° of a recorded cell and the range within the recording, else the synthetic series.
+// lies within 0.5° of a recorded cell and the range within the recording, else the synthetic series. A synthetic
+// body says so on the wire (`"synthetic": true`, a field the real API never sends), so whatever is computed from
+// it can say so too.
 import { nearestCell, type RecordedCells } from './recordedCells.ts';
 import { gridCell, syntheticElevation, syntheticSeries } from './syntheticSeries.ts';
 
@@ -16,6 +18,20 @@ export interface LocationBody {
   hourly: { time: string[]; temperature_2m: (number | null)[] };
   /** Not in the JSON: which data answered (for tests and logs). */
   source?: 'recorded' | 'synthetic';
+  /** In the JSON of a synthetic body only: the data is made up, not weather. */
+  synthetic?: true;
+}
+
+/** Whether the recording answers this location and range; otherwise the stand-in could only make data up. */
+export function isRecorded(recorded: RecordedCells, location: { lat: number; lng: number }, range: { start: string; end: string }): boolean {
+  return recordedCell(recorded, location, range) !== undefined;
+}
+
+function recordedCell(recorded: RecordedCells, location: { lat: number; lng: number }, range: { start: string; end: string }) {
+  const firstMs = Date.parse(`${range.start}T00:00:00Z`);
+  const hours = (Date.parse(`${range.end}T00:00:00Z`) - firstMs) / HOUR_MS + 24;
+  const offset = (firstMs - Date.parse(`${recorded.firstHour}:00Z`)) / HOUR_MS;
+  return offset >= 0 && offset + hours <= recorded.hours ? nearestCell(recorded.cells, location.lat, location.lng) : undefined;
 }
 
 export function archiveBody(
@@ -28,9 +44,8 @@ export function archiveBody(
   const hours = (Date.parse(`${range.end}T00:00:00Z`) - firstMs) / HOUR_MS + 24;
   const time = Array.from({ length: hours }, (_, i) => new Date(firstMs + i * HOUR_MS).toISOString().slice(0, 16));
 
-  const recordedFirstMs = Date.parse(`${recorded.firstHour}:00Z`);
-  const offset = (firstMs - recordedFirstMs) / HOUR_MS;
-  const cell = offset >= 0 && offset + hours <= recorded.hours ? nearestCell(recorded.cells, location.lat, location.lng) : undefined;
+  const offset = (firstMs - Date.parse(`${recorded.firstHour}:00Z`)) / HOUR_MS;
+  const cell = recordedCell(recorded, location, range);
   let values: (number | null)[];
   let head: Pick<LocationBody, 'latitude' | 'longitude' | 'elevation'>;
   if (cell) {
@@ -54,10 +69,11 @@ export function archiveBody(
     hourly_units: { time: 'iso8601', temperature_2m: '°C' },
     hourly: { time, temperature_2m: values },
     source: cell ? 'recorded' : 'synthetic',
+    ...(cell ? {} : { synthetic: true as const }),
   };
 }
 
-/** JSON for the wire: drops the `source` marker. */
+/** JSON for the wire: drops the `source` note (a synthetic body keeps its `synthetic` field). */
 export function toWire(bodies: LocationBody[]): string {
   const strip = ({ source: _source, ...rest }: LocationBody) => rest;
   return JSON.stringify(bodies.length === 1 ? strip(bodies[0]!) : bodies.map(strip));

@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { startOpenMeteoStandIn, type StandInOptions } from './standIn.ts';
 
 const HELP = `Open-Meteo archive stand-in: GET /v1/archive with the real query contract.
-Serves the recorded 2023 data for the seed's 48 grid cells, synthetic data elsewhere.
+Serves the recorded 2023 data for the seed's 48 grid cells, and synthetic data elsewhere: made-up temperatures,
+marked "synthetic": true in each answer (the pipeline then marks every result computed from them). With
+--recorded-only, places and dates outside the recording get a 400 instead.
 
 Usage: npm run openmeteo -- [options]
 
@@ -18,8 +20,11 @@ Usage: npm run openmeteo -- [options]
   --slow-body-ms N         pause N ms between the body's chunks
   --null-trailing-days N   answer null for the last N days of every range
   --limit-per-minute N     enforce N weighted calls per minute (real 429 past it)
+  --limit-per-hour N       enforce N weighted calls per UTC hour ("Hourly API request limit exceeded")
+  --limit-per-day N        enforce N weighted calls per UTC day ("Daily API request limit exceeded")
   --available-until DATE   last day the archive has (default yesterday, UTC)
   --seed N                 seed for the fault dice
+  --recorded-only          refuse (400) what the recording does not cover instead of making data up
   -h, --help               show this help
 `;
 
@@ -33,11 +38,11 @@ function number(value: string | undefined, name: string): number | undefined {
   return parsed;
 }
 
-const flags = ['port', 'host', 'latency-ms', 'rate-429', 'retry-after', 'rate-5xx', 'hang-rate', 'truncate-rate', 'slow-body-ms', 'null-trailing-days', 'limit-per-minute', 'available-until', 'seed'] as const;
-let values: Partial<Record<(typeof flags)[number] | 'help', string | boolean>>;
+const flags = ['port', 'host', 'latency-ms', 'rate-429', 'retry-after', 'rate-5xx', 'hang-rate', 'truncate-rate', 'slow-body-ms', 'null-trailing-days', 'limit-per-minute', 'limit-per-hour', 'limit-per-day', 'available-until', 'seed'] as const;
+let values: Partial<Record<(typeof flags)[number] | 'help' | 'recorded-only', string | boolean>>;
 try {
   ({ values } = parseArgs({
-    options: { help: { type: 'boolean', short: 'h' }, ...Object.fromEntries(flags.map((flag) => [flag, { type: 'string' as const }])) },
+    options: { help: { type: 'boolean', short: 'h' }, 'recorded-only': { type: 'boolean' }, ...Object.fromEntries(flags.map((flag) => [flag, { type: 'string' as const }])) },
     strict: true,
   }));
 } catch (error) {
@@ -61,8 +66,10 @@ const options: StandInOptions = {
   slowBodyMs: get('slow-body-ms'),
   nullTrailingDays: get('null-trailing-days'),
   limitPerWindow: get('limit-per-minute'),
+  limits: Object.fromEntries(Object.entries({ perHour: get('limit-per-hour'), perDay: get('limit-per-day') }).filter(([, v]) => v !== undefined)),
   availableUntil: values['available-until'] as string | undefined,
   seed: get('seed'),
+  synthetic: values['recorded-only'] !== true,
 };
 const standIn = await startOpenMeteoStandIn(options);
 console.log(`Open-Meteo stand-in listening on ${standIn.url}`);

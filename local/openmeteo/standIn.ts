@@ -1,10 +1,11 @@
 // An Open-Meteo archive stand-in: a real HTTP server on GET /v1/archive with the real query contract, serving
-// the recorded data (or synthetic data), with switches for the failures the real API and networks produce.
+// the recorded data (or synthetic data, marked as such), with switches for the failures the real API and networks
+// produce.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { requestWeight } from '../../functions/core/weather/requestWeight.ts';
 import { parseArchiveQuery } from './archiveQuery.ts';
-import { archiveBody, toWire } from './archiveBody.ts';
+import { archiveBody, isRecorded, toWire } from './archiveBody.ts';
 import { loadRecordedCells, type RecordedCells } from './recordedCells.ts';
 import { dice } from '../dice.ts';
 
@@ -31,11 +32,19 @@ export interface StandInOptions {
   /** Enforce a weighted limit per fixed window (default a minute), answering the real 429 past it. */
   limitPerWindow?: number;
   limitWindowMs?: number;
+  /** Enforce Open-Meteo's three fixed UTC windows, each 429 naming its window as the real API does. */
+  limits?: { perMinute?: number; perHour?: number; perDay?: number };
   /** Last day the archive has; later dates get the real 400. Default: yesterday (UTC). */
   availableUntil?: string;
   /** Seed for the fault dice, so a run can be replayed. */
   seed?: number;
   recorded?: RecordedCells;
+  /**
+   * Make up data for locations or ranges the recording does not cover (default true; each such body carries
+   * `"synthetic": true`). false answers those with a 400 naming the location, as a user's offline run must not
+   * pass invented temperatures off as weather.
+   */
+  synthetic?: boolean;
 }
 
 export interface StandInStats {
@@ -48,6 +57,8 @@ export interface StandInStats {
   hangs: number;
   truncated: number;
   badRequests: number;
+  /** Locations answered with synthetic data. */
+  synthetic: number;
   /** Every valid archive call: arrival time, weight, status (0 = hung). */
   log: { at: number; weight: number; status: number }[];
 }
@@ -72,10 +83,15 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
   const recorded = options.recorded ?? loadRecordedCells();
   const random = dice(options.seed ?? 1);
   const queued: Fault[] = [];
-  const windowMs = options.limitWindowMs ?? 60_000;
-  const used = new Map<number, number>();
+  const MINUTELY = 'Minutely API request limit exceeded. Please try again in one minute.';
+  const enforced = [
+    ...(options.limitPerWindow !== undefined ? [{ windowMs: options.limitWindowMs ?? 60_000, limit: options.limitPerWindow, reason: MINUTELY }] : []),
+    ...(options.limits?.perMinute !== undefined ? [{ windowMs: 60_000, limit: options.limits.perMinute, reason: MINUTELY }] : []),
+    ...(options.limits?.perHour !== undefined ? [{ windowMs: 3_600_000, limit: options.limits.perHour, reason: 'Hourly API request limit exceeded. Please try again in the next hour.' }] : []),
+    ...(options.limits?.perDay !== undefined ? [{ windowMs: 86_400_000, limit: options.limits.perDay, reason: 'Daily API request limit exceeded. Please try again tomorrow.' }] : []),
+  ].map((window) => ({ ...window, used: new Map<number, number>() }));
   const sockets = new Set<Socket>();
-  const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, log: [] };
+  const stats: StandInStats = { calls: 0, weight: 0, served: 0, rateLimited: 0, limitExceeded: 0, serverErrors: 0, hangs: 0, truncated: 0, badRequests: 0, synthetic: 0, log: [] };
 
   function pickFault(): Fault | undefined {
     const next = queued.shift();
@@ -93,6 +109,13 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
       stats.badRequests++;
       return json(res, 400, { error: true, reason: query.reason });
     }
+    if (options.synthetic === false) {
+      const missing = query.locations.find((location) => !isRecorded(recorded, location, query));
+      if (missing) {
+        stats.badRequests++;
+        return json(res, 400, { error: true, reason: `The recording has no data for latitude ${missing.lat}, longitude ${missing.lng} from ${query.start} to ${query.end}; this stand-in makes up data only when asked to (--synthetic)` });
+      }
+    }
     const at = Date.now();
     const days = (Date.parse(query.end) - Date.parse(query.start)) / 86_400_000 + 1;
     const weight = requestWeight(days, 1, query.locations.length);
@@ -102,18 +125,16 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
     stats.log.push(entry);
     if (options.latencyMs) await sleep(options.latencyMs);
 
-    if (options.limitPerWindow !== undefined) {
-      const window = Math.floor(at / windowMs);
-      const spent = used.get(window) ?? 0;
-      if (spent + weight > options.limitPerWindow + 1e-9) {
-        stats.limitExceeded++;
-        stats.rateLimited++;
-        entry.status = 429;
-        const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - Date.now()) / 1000));
-        return json(res, 429, { error: true, reason: 'Minutely API request limit exceeded. Please try again in one minute.' }, { 'retry-after': String(retryAfter) });
-      }
-      used.set(window, spent + weight);
+    // Counted at arrival, in fixed windows from the epoch (UTC minutes, hours, days); refused calls count nothing.
+    const full = enforced.find((w) => (w.used.get(Math.floor(at / w.windowMs)) ?? 0) + weight > w.limit + 1e-9);
+    if (full) {
+      stats.limitExceeded++;
+      stats.rateLimited++;
+      entry.status = 429;
+      const retryAfter = Math.max(1, Math.ceil(((Math.floor(at / full.windowMs) + 1) * full.windowMs - Date.now()) / 1000));
+      return json(res, 429, { error: true, reason: full.reason }, { 'retry-after': String(retryAfter) });
     }
+    for (const w of enforced) w.used.set(Math.floor(at / w.windowMs), (w.used.get(Math.floor(at / w.windowMs)) ?? 0) + weight);
 
     const fault = pickFault();
     if (fault === '429') {
@@ -131,7 +152,9 @@ export async function startOpenMeteoStandIn(options: StandInOptions = {}): Promi
       return; // never answered; close() destroys the socket
     }
 
-    const text = toWire(query.locations.map((location) => archiveBody(recorded, location, query, options.nullTrailingDays ?? 0)));
+    const bodies = query.locations.map((location) => archiveBody(recorded, location, query, options.nullTrailingDays ?? 0));
+    stats.synthetic += bodies.filter((b) => b.synthetic).length;
+    const text = toWire(bodies);
     const body = Buffer.from(text, 'utf8');
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
     if (fault === 'truncate') {

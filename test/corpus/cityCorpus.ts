@@ -6,8 +6,13 @@ const line = (city: unknown, lat: unknown, lng: unknown, extra = '') => `{"city"
 export interface CityCase {
   name: string;
   bytes: Buffer;
+  /** Distinct city ids accepted (one registered city each). */
   accepted: string[];
   rejected: [line: number, reason: RegExp][];
+  /** Lines that are not errors but get a notice (a city repeated), by number. */
+  notices?: [line: number, notice: RegExp][];
+  /** When given, exactly these fetch jobs (`cityId start..end`), in any order. */
+  jobs?: string[];
 }
 
 export const cityCases: CityCase[] = [
@@ -78,8 +83,48 @@ export const cityCases: CityCase[] = [
   {
     name: 'duplicates: the same place again is one city, other coordinates are refused',
     bytes: enc([line('Twin', 1, 1), line('Twin', 1, 1), line('twin', 1.5, 1), line('TWIN', 1, 1)].join('\n')),
-    accepted: ['twin', 'twin', 'twin'],
+    accepted: ['twin'],
     rejected: [[3, /^city id "twin" already has other coordinates on line 1/]],
+    notices: [[2, /^city id "twin" is already on line 1, 2023-01-01\.\.2023-08-30 included: nothing more to fetch, counted once$/], [4, /already on line 1/]],
+    jobs: ['twin 2023-01-01..2023-08-30'],
+  },
+  {
+    name: 'an exact duplicate of the first line as the last line',
+    bytes: enc([line('Alpha', 1, 2), line('Beta', 3, 4), line('Gamma', 5, 6), line('Alpha', 1, 2)].join('\n')),
+    accepted: ['alpha', 'beta', 'gamma'],
+    rejected: [],
+    notices: [[4, /^city id "alpha" is already on line 1/]],
+    jobs: ['alpha 2023-01-01..2023-08-30', 'beta 2023-01-01..2023-08-30', 'gamma 2023-01-01..2023-08-30'],
+  },
+  {
+    name: 'one id on several lines: the same range, overlapping, adjacent and disjoint ranges merge per city',
+    bytes: enc([
+      line('Same', 1, 1, ', "id": "same", "start": "2023-02-01", "end": "2023-02-10"'),
+      line('Same again', 1, 1, ', "id": "same", "start": "2023-02-01", "end": "2023-02-10"'),
+      line('Over', 2, 2, ', "start": "2023-03-01", "end": "2023-03-20"'),
+      line('Over', 2, 2, ', "start": "2023-03-10", "end": "2023-03-31"'),
+      line('Over', 2, 2, ', "start": "2023-03-05", "end": "2023-03-06"'),
+      line('Next', 3, 3, ', "start": "2023-04-01", "end": "2023-04-10"'),
+      line('Next', 3, 3, ', "start": "2023-04-11", "end": "2023-04-20"'),
+      line('Apart', 4, 4, ', "start": "2023-05-01", "end": "2023-05-02"'),
+      line('Apart', 4, 4, ', "start": "2023-06-01", "end": "2023-06-02"'),
+      line('Apart', 4, 4, ', "start": "2023-05-02", "end": "2023-06-01"'),
+    ].join('\n')),
+    accepted: ['same', 'over', 'next', 'apart'],
+    rejected: [],
+    notices: [
+      [2, /already on line 1, 2023-02-01\.\.2023-02-10 included: nothing more to fetch/], [4, /already on line 3: 2023-03-10\.\.2023-03-31 merged with its range \(11 more days/],
+      [5, /already on line 3, .* included/], [7, /already on line 6: .* \(10 more days/], [9, /already on line 8: .* \(2 more days/], [10, /already on line 8: .* \(29 more days/],
+    ],
+    jobs: ['same 2023-02-01..2023-02-10', 'over 2023-03-01..2023-03-31', 'next 2023-04-01..2023-04-20', 'apart 2023-05-01..2023-06-02'],
+  },
+  {
+    name: 'one id on several lines with other coordinates stays refused, whatever the ranges',
+    bytes: enc([line('Here', 1, 1, ', "id": "spot"'), line('There', 1, 1.5, ', "id": "spot"'), line('Here', 1, 1, ', "id": "spot", "start": "2023-01-01", "end": "2023-01-02"')].join('\n')),
+    accepted: ['spot'],
+    rejected: [[2, /^city id "spot" already has other coordinates on line 1/]],
+    notices: [[3, /already on line 1, 2023-01-01\.\.2023-01-02 included/]],
+    jobs: ['spot 2023-01-01..2023-08-30'],
   },
   {
     name: 'bytes that are not UTF-8 text at all',

@@ -2,6 +2,7 @@
 // each bad line is in rejected/<file>.errors.json with its number and reason, and nothing else is touched.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { isValidCityId } from '../../functions/core/aggregate/decodeCityDayEvent.ts';
+import { eachDay } from '../../functions/core/dates.ts';
 import type { FetchJob } from '../../functions/core/model.ts';
 import { MAX_REPORTED_REJECTIONS, onCityFileMessage, type RejectionReport } from '../../functions/ingest/onCityFile.ts';
 import { blobCreatedMessage, createIngestWorld, invocationContext, type IngestWorld } from '../functions/ingest/fixtures.ts';
@@ -23,17 +24,28 @@ describe('the city-file corpus', () => {
   it.each(cityCases.map((c, i) => [c.name, i] as const))('%s: good lines go through, bad ones are reported by number and reason', async (_name, index) => {
     const corpus = cityCases[index]!;
     const { summary, jobs, report } = await ingest(`case-${index}.jsonl`, corpus.bytes);
-    expect(summary).toMatchObject({ accepted: corpus.accepted.length, rejected: corpus.rejected.length });
-    expect(jobs.map((job) => job.cityId).sort()).toEqual([...corpus.accepted].sort());
+    const notices = corpus.notices ?? [];
+    expect(summary).toMatchObject({ accepted: corpus.accepted.length, rejected: corpus.rejected.length, duplicates: notices.length });
+    // One city, one set of jobs: a repeated city is never fetched twice.
+    expect([...new Set(jobs.map((job) => job.cityId))].sort()).toEqual([...corpus.accepted].sort());
+    if (corpus.jobs) expect(jobs.map((job) => `${job.cityId} ${job.start}..${job.end}`).sort()).toEqual([...corpus.jobs].sort());
+    const fetchedDays = new Set(jobs.flatMap((job) => eachDay(job.start, job.end).map((day) => `${job.cityId}|${day}`)));
+    expect(fetchedDays.size).toBe(jobs.reduce((sum, job) => sum + eachDay(job.start, job.end).length, 0));
     // Every city id is a safe single path segment and Table key.
     for (const job of jobs) expect(isValidCityId(job.cityId)).toBe(true);
-    if (corpus.rejected.length === 0) {
+    if (corpus.rejected.length === 0 && notices.length === 0) {
       expect(report).toBeUndefined();
     } else {
       expect(report!.rejectedCount).toBe(corpus.rejected.length);
       expect(report!.rejected.map((r) => r.line)).toEqual(corpus.rejected.map(([line]) => line));
       report!.rejected.forEach((r, i) => expect(r.reason).toMatch(corpus.rejected[i]![1]));
+      expect(report!.noticeCount).toBe(notices.length);
+      expect(report!.notices.map((n) => n.line)).toEqual(notices.map(([line]) => line));
+      report!.notices.forEach((n, i) => expect(n.notice).toMatch(notices[i]![1]));
     }
+    const ledger = await world.deps().ledger.read(summary.runId);
+    const days = jobs.reduce((sum, job) => sum + eachDay(job.start, job.end).length, 0);
+    expect(ledger.file).toMatchObject({ citiesAccepted: corpus.accepted.length, duplicateLines: notices.length, jobs: jobs.length, cityDaysRequested: days });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

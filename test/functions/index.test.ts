@@ -80,7 +80,7 @@ describe('the compiled app under a stand-in for the Functions Node worker (worke
   it('registers every function with the v4 programming model and a handler', () => {
     expect(report.programmingModel?.name).toBe('@azure/functions');
     expect(report.registrations.map((r) => r.name).sort()).toEqual(
-      ['adminReplay', 'adminVerify', 'aggregateTemperatures', 'fetchCityWeather', 'getAggregates', 'getCities', 'getDashboard', 'getRun', 'onCityFile', 'refreshRecent'].sort(),
+      ['adminReplay', 'adminVerify', 'aggregateTemperatures', 'fetchCityWeather', 'getAggregates', 'getCities', 'getDashboard', 'getRun', 'getRuns', 'onCityFile', 'refreshRecent'].sort(),
     );
     expect(report.registrations.every((r) => r.hasCallback)).toBe(true);
   });
@@ -95,7 +95,7 @@ describe('the compiled app under a stand-in for the Functions Node worker (worke
     expect(trigger('fetchCityWeather')).toMatchObject({ type: 'queueTrigger', queueName: 'fetch-jobs', connection: 'STORAGE' });
     expect(trigger('refreshRecent')).toMatchObject({ type: 'timerTrigger', schedule: '%REFRESH_SCHEDULE%' });
     const routes = Object.fromEntries(
-      ['getCities', 'getAggregates', 'getDashboard', 'getRun', 'adminReplay', 'adminVerify'].map((name) => {
+      ['getCities', 'getAggregates', 'getDashboard', 'getRun', 'getRuns', 'adminReplay', 'adminVerify'].map((name) => {
         const http = trigger(name);
         expect(http.type).toBe('httpTrigger');
         return [name, `${String(http['authLevel'])} ${(http['methods'] as string[]).join(',')} ${String(http['route'])}`];
@@ -106,6 +106,7 @@ describe('the compiled app under a stand-in for the Functions Node worker (worke
       getAggregates: 'function GET aggregates',
       getDashboard: 'function GET dashboard',
       getRun: 'function GET runs/{id}',
+      getRuns: 'function GET runs',
       adminReplay: 'admin POST ops/replay',
       adminVerify: 'admin POST ops/verify',
     });

@@ -1,9 +1,11 @@
-// Finds and runs the Bicep CLI for the infra tests: BICEP_PATH, then tools/bicep/bicep (restored by
-// .ci/install-bicep.sh), then `bicep` on PATH. Where none exists and no dotnet could restore one, the tests skip.
+// Finds and runs the Bicep CLI for the infra tests: BICEP_PATH, then tools/bicep/bicep, then `bicep` on PATH. Where
+// none exists and dotnet does, ensureBicep restores it into tools/bicep first (once, see restoreBicep.ts); where
+// neither exists, the tests skip with a message.
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { BICEP_VERSION, restoreBicepOnce } from './restoreBicep.ts';
 
 const run = promisify(execFile);
 
@@ -32,12 +34,26 @@ export interface BicepLocation {
   missing: string | undefined;
 }
 
+export const BICEP_TARGET = join(repoRoot, 'tools/bicep/bicep');
+
+/** locateBicep, after restoring the CLI with dotnet when it is missing and dotnet is there. */
+export async function ensureBicep(): Promise<BicepLocation> {
+  const found = locateBicep();
+  if (found.path || found.missing) return found;
+  try {
+    await restoreBicepOnce({ target: BICEP_TARGET });
+  } catch (error) {
+    return { path: undefined, missing: `dotnet is installed but restoring the Bicep CLI ${BICEP_VERSION} from NuGet failed: ${(error as Error).message}` };
+  }
+  return locateBicep();
+}
+
 export function locateBicep(): BicepLocation {
-  const candidates = [process.env.BICEP_PATH, join(repoRoot, 'tools/bicep/bicep'), onPath('bicep')];
+  const candidates = [process.env.BICEP_PATH, BICEP_TARGET, onPath('bicep')];
   const path = candidates.find((candidate): candidate is string => candidate !== undefined && candidate !== '' && executable(candidate));
   if (path) return { path, missing: undefined };
   if (onPath('dotnet')) {
-    // dotnet can restore the CLI, so a missing one is a broken setup, not a laptop without tools: fail, don't skip.
+    // dotnet can restore the CLI: ensureBicep does (path and missing both undefined means "restore it").
     return { path: undefined, missing: undefined };
   }
   return {
@@ -53,7 +69,7 @@ export interface BicepRun {
 }
 
 export async function runBicep(bicep: string | undefined, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<BicepRun> {
-  if (!bicep) throw new Error('Bicep CLI not found but dotnet is present: run `bash .ci/install-bicep.sh` to restore tools/bicep/bicep');
+  if (!bicep) throw new Error('Bicep CLI not found: call ensureBicep() first (it restores tools/bicep/bicep with dotnet)');
   try {
     const { stdout, stderr } = await run(bicep, args, { cwd: repoRoot, env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     return { exitCode: 0, stdout, stderr };

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diagnostics, locateBicep, repoRoot, runBicep, type BicepRun } from './bicepCli.ts';
+import { diagnostics, ensureBicep, repoRoot, runBicep, type BicepRun } from './bicepCli.ts';
 
-const bicep = locateBicep();
+// Restores the CLI on first use where dotnet is installed (once for all workers), else says why the tests skip.
+const bicep = await ensureBicep();
 if (bicep.missing) console.warn(`infra lint tests skipped: ${bicep.missing}`);
 
 describe.skipIf(bicep.missing !== undefined)('bicep lint', () => {
@@ -40,6 +41,7 @@ describe.skipIf(bicep.missing !== undefined)('main.bicepparam', () => {
     expect(parameters.environmentName?.value).toBe('weather');
     expect(parameters.weatherApiKey?.value).toBe('');
     expect(parameters.principalId?.value).toBe('');
+    expect(parameters.rawCoolAfterDays?.value).toBe(30);
     expect(readFileSync(join(repoRoot, 'infra/main.bicepparam'), 'utf8')).toMatch(/weatherApiKey = readEnvironmentVariable\('WEATHER_API_KEY'/);
   }, 120_000);
 });

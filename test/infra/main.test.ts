@@ -8,31 +8,35 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import {
   buildTemplate,
   declaredResources,
-  locateBicep,
+  ensureBicep,
   moduleDeployment,
   moduleParameter,
   repoRoot,
+  resourcesOf,
   templateTree,
   type ArmResource,
   type ArmTemplate,
   type TemplateNode,
 } from './bicepCli.ts';
 
-const bicep = locateBicep();
+// Restores the CLI on first use where dotnet is installed (once for all workers), else says why the tests skip.
+const bicep = await ensureBicep();
 if (bicep.missing) console.warn(`infra tests skipped: ${bicep.missing}`);
 
 // Built-in role ids (the same in every tenant) and where each may be assigned.
+const ACCOUNT = 'Microsoft.Storage/storageAccounts';
+const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const QUEUE = 'Microsoft.Storage/storageAccounts/queueServices/queues';
+// Blob roles only ever on containers: the account also holds the deployment package and the host's keys.
 const ALLOWED_ROLES: Record<string, { id: string; scopes: string[] }> = {
-  'Storage Blob Data Owner': { id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Blob Data Contributor': { id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Queue Data Contributor': { id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Queue Data Reader': { id: '19e7f393-937e-4f77-808e-94535e297925', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Table Data Contributor': { id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Table Data Reader': { id: '76199698-9eea-4c19-bc75-cec21354c6b6', scopes: ['Microsoft.Storage/storageAccounts'] },
-  'Storage Queue Data Message Sender': {
-    id: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a',
-    scopes: ['Microsoft.Storage/storageAccounts/queueServices/queues'],
-  },
+  'Storage Blob Data Owner': { id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', scopes: [CONTAINER] },
+  'Storage Blob Data Contributor': { id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe', scopes: [CONTAINER] },
+  'Storage Blob Data Reader': { id: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1', scopes: [CONTAINER] },
+  'Storage Queue Data Contributor': { id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88', scopes: [QUEUE] },
+  'Storage Queue Data Reader': { id: '19e7f393-937e-4f77-808e-94535e297925', scopes: [ACCOUNT] },
+  'Storage Table Data Contributor': { id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3', scopes: [ACCOUNT] },
+  'Storage Table Data Reader': { id: '76199698-9eea-4c19-bc75-cec21354c6b6', scopes: [ACCOUNT] },
+  'Storage Queue Data Message Sender': { id: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a', scopes: [QUEUE] },
   'Azure Event Hubs Data Sender': { id: '2b629674-e913-4c01-ae53-ef4638d8f975', scopes: ['Microsoft.EventHub/namespaces/eventhubs'] },
   'Azure Event Hubs Data Receiver': { id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde', scopes: ['Microsoft.EventHub/namespaces/eventhubs'] },
   'Monitoring Metrics Publisher': { id: '3913510d-42f4-4e42-8a64-420c390055eb', scopes: ['Microsoft.Insights/components'] },
@@ -59,7 +63,8 @@ function roleIdsOf(node: TemplateNode, assignment: ArmResource): string[] {
   if (literal) return [literal[1]!];
   const variable = /variables\('(\w+)'\)\)\]$/.exec(expression);
   if (variable) return [String(node.template.variables?.[variable[1]!])];
-  const looped = /variables\('(\w+)'\)\[parameters\('(\w+)'\)\[copyIndex\(\)\]\]/.exec(expression);
+  // `roleIds[roles[i]]`, or `roleIds[roles[i % length(roles)]]` in a (scope × role) loop.
+  const looped = /variables\('(\w+)'\)\[parameters\('(\w+)'\)\[(?:copyIndex\(\)|mod\(.*copyIndex\(\).*\))\]\]\)\]$/.exec(expression);
   if (looped) {
     const map = node.template.variables?.[looped[1]!] as Record<string, string>;
     const allowed = node.template.parameters?.[looped[2]!]?.allowedValues;
@@ -73,6 +78,34 @@ function roleIdsOf(node: TemplateNode, assignment: ArmResource): string[] {
 function scopeTypeOf(assignment: ArmResource): string | undefined {
   if (assignment.scope === undefined) return undefined;
   return /^\[(?:resourceId|extensionResourceId)\('([^']+)'/.exec(assignment.scope)?.[1] ?? `unparsed scope ${assignment.scope}`;
+}
+
+/** A module parameter as a plain value: `[variables('x')]` (whole or per item) replaced by the variable. */
+function resolved(template: ArmTemplate, value: unknown): unknown {
+  const variable = typeof value === 'string' ? /^\[variables\('(\w+)'\)\]$/.exec(value) : null;
+  if (variable) return resolved(template, template.variables?.[variable[1]!]);
+  return Array.isArray(value) ? value.map((item) => resolved(template, item)) : value;
+}
+
+/**
+ * Every grant the main template's role modules make, as `who scope role`: who is `app` (the identity module's
+ * principal) or `user` (the principalId parameter). A module grants each of its roles on each of its scopes.
+ */
+function grantsOf(template: ArmTemplate): { modules: string[]; grants: string[] } {
+  const modules = resourcesOf(template).filter((r) => r.type === 'Microsoft.Resources/deployments' && r.properties?.template?.parameters?.containerRoles);
+  const grants = modules.flatMap((module) => {
+    const param = (name: string) => (resolved(template, moduleParameter(module, name)) ?? []) as string[];
+    const principal = String(moduleParameter(module, 'principalId'));
+    const who = /weather-identity.*principalId/.test(principal) ? 'app' : principal === "[parameters('principalId')]" ? 'user' : `unknown ${principal}`;
+    return [
+      ...param('storageAccountRoles').map((role) => `${who} account ${role}`),
+      ...param('containerNames').flatMap((name) => param('containerRoles').map((role) => `${who} container:${name} ${role}`)),
+      ...param('queueNames').flatMap((name) => param('queueRoles').map((role) => `${who} queue:${name} ${role}`)),
+      ...param('eventHubRoles').map((role) => `${who} hub ${role}`),
+      ...param('applicationInsightsRoles').map((role) => `${who} appInsights ${role}`),
+    ];
+  });
+  return { modules: modules.map((m) => m.name).sort(), grants: grants.sort() };
 }
 
 function appSettingsOf(template: ArmTemplate): Map<string, unknown> {
@@ -99,7 +132,10 @@ describe.skipIf(bicep.missing !== undefined)('main.bicep', () => {
         'main/weather-event-hubs',
         'main/weather-monitoring',
         'main/weather-app-roles',
+        'main/weather-app-writer-roles',
+        'main/weather-app-reader-roles',
         'main/weather-user-roles',
+        'main/weather-user-reader-roles',
         'main/weather-key-vault',
         'main/weather-event-grid',
         'main/weather-function-app',
@@ -273,16 +309,85 @@ describe.skipIf(bicep.missing !== undefined)('main.bicep', () => {
     for (const [name, id] of Object.entries(roleIds)) expect(ALLOWED_ROLES[name]?.id, name).toBe(id);
   });
 
-  it('grants the app identity the roles its bindings and clients need', () => {
-    const roles = moduleDeployment(template, 'weather-app-roles');
-    expect(moduleParameter(roles, 'storageAccountRoles')).toEqual([
-      'Storage Blob Data Owner',
-      'Storage Queue Data Contributor',
-      'Storage Table Data Contributor',
-    ]);
-    expect(moduleParameter(roles, 'eventHubRoles')).toEqual(['Azure Event Hubs Data Sender', 'Azure Event Hubs Data Receiver']);
-    expect(moduleParameter(roles, 'applicationInsightsRoles')).toEqual(['Monitoring Metrics Publisher']);
-    expect(String(moduleParameter(roles, 'principalId'))).toMatch(/weather-identity.*principalId/);
+  it('grants the app identity and the user exactly these roles, each on its scope', () => {
+    const { modules, grants } = grantsOf(template);
+    expect(modules).toEqual(['weather-app-reader-roles', 'weather-app-roles', 'weather-app-writer-roles', 'weather-user-reader-roles', 'weather-user-roles']);
+    const queues = [RESOURCES.cityFilesQueue, `${RESOURCES.cityFilesQueue}-poison`, RESOURCES.fetchJobsQueue, `${RESOURCES.fetchJobsQueue}-poison`];
+    expect(grants).toEqual([
+      // The app: tables at account scope (side tables and the host's diagnostic tables are created at run time)…
+      'app account Storage Table Data Contributor',
+      // …the host's own containers with the role the Functions host documents for them…
+      'app container:azure-webjobs-eventhub Storage Blob Data Owner',
+      'app container:azure-webjobs-hosts Storage Blob Data Owner',
+      'app container:azure-webjobs-secrets Storage Blob Data Owner',
+      // …writes where functions write (and the package: Flex deployment uploads it with this identity), reads cities.
+      'app container:app-package Storage Blob Data Contributor',
+      `app container:${RESOURCES.citiesContainer} Storage Blob Data Reader`,
+      `app container:${RESOURCES.deadletterContainer} Storage Blob Data Contributor`,
+      `app container:${RESOURCES.rawContainer} Storage Blob Data Contributor`,
+      `app container:${RESOURCES.rejectedContainer} Storage Blob Data Contributor`,
+      'app appInsights Monitoring Metrics Publisher',
+      'app hub Azure Event Hubs Data Receiver',
+      'app hub Azure Event Hubs Data Sender',
+      ...queues.map((queue) => `app queue:${queue} Storage Queue Data Contributor`),
+      // The user: uploads city files, reads results; nothing on the package, the host's containers or keys.
+      'user account Storage Queue Data Reader',
+      'user account Storage Table Data Reader',
+      `user container:${RESOURCES.citiesContainer} Storage Blob Data Contributor`,
+      `user container:${RESOURCES.deadletterContainer} Storage Blob Data Reader`,
+      `user container:${RESOURCES.rawContainer} Storage Blob Data Reader`,
+      `user container:${RESOURCES.rejectedContainer} Storage Blob Data Reader`,
+    ].sort());
+    expect(template.variables?.deploymentContainerName).toBe('app-package');
+    for (const name of ['weather-user-roles', 'weather-user-reader-roles']) {
+      expect(moduleDeployment(template, name)).toHaveProperty('condition', "[not(empty(parameters('principalId')))]");
+    }
+    // The app's data roles are in place before the host starts.
+    const dependsOn = moduleDeployment(template, 'weather-function-app').dependsOn ?? [];
+    for (const name of ['weather-app-roles', 'weather-app-writer-roles', 'weather-app-reader-roles']) {
+      expect(dependsOn.some((d) => d.includes(`'${name}'`)), name).toBe(true);
+    }
+  });
+
+  it('creates the host containers the app identity\'s blob role is scoped to', () => {
+    const hostContainers = template.variables?.hostContainerNames as string[];
+    expect(hostContainers).toEqual(['azure-webjobs-hosts', 'azure-webjobs-secrets', 'azure-webjobs-eventhub']);
+    expect(String(moduleParameter(moduleDeployment(template, 'weather-storage'), 'containerNames'))).toContain("variables('hostContainerNames')");
+  });
+
+  it('pairs each scope with each role in the role module\'s loops: scope i / roles, role i % roles', () => {
+    const roleModule = templateTree(template).find((node) => node.path === 'main/weather-app-roles')!;
+    for (const [scopes, roles] of [['containerNames', 'containerRoles'], ['queueNames', 'queueRoles']] as const) {
+      const loop = resourcesOf(roleModule.template).find((r) => r.type === 'Microsoft.Authorization/roleAssignments' && r.scope?.includes(`parameters('${scopes}')`))!;
+      const scopeIndex = `parameters('${scopes}')[div(range(0, variables('`;
+      expect(loop.scope).toContain(scopeIndex);
+      expect(loop.scope).toContain(`copyIndex()], length(parameters('${roles}')))]`);
+      expect(loop.name).toContain(scopeIndex);
+      expect(String(loop.properties?.roleDefinitionId)).toContain(`parameters('${roles}')[mod(range(0, variables('`);
+      expect(String(loop.properties?.roleDefinitionId)).toContain(`copyIndex()], length(parameters('${roles}')))]`);
+      expect(JSON.stringify((loop as { copy?: unknown }).copy)).toContain('GrantCount');
+      expect(roleModule.template.variables?.[scopes === 'containerNames' ? 'containerGrantCount' : 'queueGrantCount'])
+        .toBe(`[mul(length(parameters('${scopes}')), length(parameters('${roles}')))]`);
+    }
+  });
+
+  it('moves raw responses to the cool tier after rawCoolAfterDays (default 30) with a lifecycle policy', () => {
+    expect(template.parameters?.rawCoolAfterDays).toMatchObject({ type: 'int', defaultValue: 30 });
+    const storage = moduleDeployment(template, 'weather-storage');
+    expect(moduleParameter(storage, 'coolTierPrefixes')).toEqual([`${RESOURCES.rawContainer}/`]);
+    expect(moduleParameter(storage, 'coolAfterDays')).toBe("[parameters('rawCoolAfterDays')]");
+    const policy = single(template, 'Microsoft.Storage/storageAccounts/managementPolicies');
+    expect(policy.name).toContain("'default'");
+    const rules = (policy.properties as { policy: { rules: { enabled: boolean; type: string; definition: unknown }[] } }).policy.rules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      enabled: true,
+      type: 'Lifecycle',
+      definition: {
+        filters: { blobTypes: ['blockBlob'], prefixMatch: "[parameters('coolTierPrefixes')]" },
+        actions: { baseBlob: { tierToCool: { daysAfterModificationGreaterThan: "[parameters('coolAfterDays')]" } } },
+      },
+    });
   });
 
   it('never lists keys, connection strings or secrets', () => {

@@ -19,8 +19,8 @@ export interface Launched {
 
 const running = new Set<ChildProcess>();
 
-export function launch(script: string, args: string[]): Launched {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function launch(script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Launched {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   running.add(child);
   let stdout = '';
   let stderr = '';

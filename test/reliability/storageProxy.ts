@@ -22,6 +22,8 @@ export interface StorageProxyStats {
   lostResponses: number;
   /** Lost responses by what was lost: `PUT blob`, `POST table`, `DELETE queue`, … */
   lostByKind: Record<string, number>;
+  /** Lost responses of blob PUTs by container (`raw`, the checkpoints' container, …). */
+  lostBlobPutsByContainer: Record<string, number>;
 }
 
 export interface StorageProxy {
@@ -45,7 +47,7 @@ function errorReply(res: ServerResponse, service: Service, status: number, code:
 export async function startStorageProxy(target: RunningAzurite, initial: StorageFaults | undefined): Promise<StorageProxy> {
   let faults = initial;
   let roll = dice(initial?.seed ?? 1);
-  const stats: StorageProxyStats = { requests: 0, serverBusy: 0, lostResponses: 0, lostByKind: {} };
+  const stats: StorageProxyStats = { requests: 0, serverBusy: 0, lostResponses: 0, lostByKind: {}, lostBlobPutsByContainer: {} };
   const servers: Server[] = [];
 
   const listen = async (service: Service, upstream: string): Promise<string> => {
@@ -74,6 +76,10 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
             stats.lostResponses++;
             const kind = `${req.method ?? '?'} ${service}`;
             stats.lostByKind[kind] = (stats.lostByKind[kind] ?? 0) + 1;
+            if (kind === 'PUT blob') {
+              const container = decodeURIComponent(path.split('/')[2] ?? '');
+              stats.lostBlobPutsByContainer[container] = (stats.lostBlobPutsByContainer[container] ?? 0) + 1;
+            }
             if (stats.lostResponses % 2 === 0) res.socket?.destroy();
             else errorReply(res, service, 500, 'InternalError');
           });
@@ -94,7 +100,7 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
   ]);
   return {
     connectionString: azuriteConnectionString(blob, queue, table),
-    stats: () => ({ ...stats, lostByKind: { ...stats.lostByKind } }),
+    stats: () => ({ ...stats, lostByKind: { ...stats.lostByKind }, lostBlobPutsByContainer: { ...stats.lostBlobPutsByContainer } }),
     setFaults(next) {
       faults = next;
       if (next) roll = dice(next.seed);

@@ -21,6 +21,8 @@ export interface FaultWorld {
   restartEventHubs(downMs: number): Promise<void>;
   /** Stops Azurite (SIGTERM, so it saves its metadata), waits `downMs`, starts it on the same ports and folder. */
   restartAzurite(downMs: number): Promise<void>;
+  /** Kills Azurite with SIGKILL, waits `downMs`, starts it on the same ports and folder. */
+  killAzurite(downMs: number): Promise<void>;
   /** Where Azurite and the emulator keep their data (blobs, tables, queues, events), readable once stopped. */
   dir: string;
   /** Stops the services and keeps their data on disk. */
@@ -35,12 +37,13 @@ const portOf = (endpoint: string) => Number(new URL(endpoint).port);
 export async function startFaultWorld(
   standInOptions: StandInOptions = {},
   extraSettings: Record<string, string> = {},
-  faults: { storage?: StorageFaults; eventHubsServerBusyRate?: number } = {},
+  faults: { storage?: StorageFaults; eventHubsServerBusyRate?: number; azuriteNodeArgs?: readonly string[] } = {},
 ): Promise<FaultWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'fault-world-'));
   const azuriteDir = join(dir, 'azurite');
   const eventHubsDir = join(dir, 'eventhubs');
-  let azurite: RunningAzurite = await startAzurite({ location: azuriteDir });
+  const nodeArgs = faults.azuriteNodeArgs ?? [];
+  let azurite: RunningAzurite = await startAzurite({ location: azuriteDir, nodeArgs });
   const throttle = faults.eventHubsServerBusyRate ? { serverBusyRate: faults.eventHubsServerBusyRate, seed: 5 } : undefined;
   let eventHubs: RunningEmulator = await startEventHubs({ port: 0, dataDir: eventHubsDir, throttle });
   const standIn = await startOpenMeteoStandIn({ seed: 7, ...standInOptions });
@@ -74,7 +77,12 @@ export async function startFaultWorld(
     async restartAzurite(downMs) {
       await azurite.close();
       await sleep(downMs);
-      azurite = await startAzurite({ location: azuriteDir, ...ports });
+      azurite = await startAzurite({ location: azuriteDir, nodeArgs, ...ports });
+    },
+    async killAzurite(downMs) {
+      await azurite.kill();
+      await sleep(downMs);
+      azurite = await startAzurite({ location: azuriteDir, nodeArgs, ...ports });
     },
     dir,
     stop,

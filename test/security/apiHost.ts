@@ -18,6 +18,8 @@ export const httpDefinitions = definitions.filter((d) => d.trigger.type === 'htt
 export interface ApiHost {
   url: string;
   host: LocalHost;
+  /** The host's own Azurite, to inspect what is stored. */
+  azuriteConnectionString: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startApiHost(): Promise<ApiHost> {
   return {
     url: host.http.url,
     host,
+    azuriteConnectionString: azurite.connectionString,
     async close() {
       await host.stop();
       await azurite.close();

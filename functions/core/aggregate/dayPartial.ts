@@ -18,6 +18,8 @@ export interface DayPartial {
 export interface DayRecord extends DayPartial {
   date: string; // YYYY-MM-DD
   fetchedAt: string; // ISO 8601
+  /** The readings were made up by a stand-in (the event's `source.synthetic`); absent for real data. */
+  synthetic?: true;
 }
 
 export function dayPartial(hourly: readonly (number | null)[]): DayPartial {
@@ -51,6 +53,7 @@ function foldHours<T extends DayPartial>(hourly: readonly (number | null)[], par
 export function dayRecord(event: CityDayEvent): DayRecord {
   const record: DayRecord = {
     date: event.date, fetchedAt: event.source.fetchedAt, min: null, max: null, sum: 0, count: 0, missing: 0, minHour: null, maxHour: null,
+    ...(event.source.synthetic === true ? { synthetic: true as const } : {}),
   };
   return foldHours(event.hourly, record);
 }

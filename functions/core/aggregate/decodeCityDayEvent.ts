@@ -64,6 +64,7 @@ function checkFields(o: Record<string, unknown>): string | undefined {
   if (typeof s.fetchedAt !== 'string' || !TIMESTAMP.test(s.fetchedAt) || !Number.isFinite(Date.parse(s.fetchedAt))) {
     return 'source.fetchedAt must be an ISO 8601 timestamp with a zone';
   }
+  if (s.synthetic !== undefined && s.synthetic !== true) return 'source.synthetic must be true when present';
   return undefined;
 }
 

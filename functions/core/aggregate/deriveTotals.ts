@@ -15,6 +15,8 @@ export interface Totals {
   /** ISO instant (UTC hour) of the first min / max; null when count is 0. */
   minAt: string | null;
   maxAt: string | null;
+  /** Present (true) when any day behind these totals was made up by a stand-in: the figures are not weather. */
+  synthetic?: true;
 }
 
 export const EMPTY_TOTALS: Totals = {
@@ -26,6 +28,7 @@ export function deriveTotals(month: MonthState): Totals {
   for (const day of sortedDays(month)) {
     totals.days++;
     totals.missingHours += day.missing;
+    if (day.synthetic) totals.synthetic = true;
     if (day.count === 0) continue;
     totals.sum += day.sum;
     totals.count += day.count;

@@ -11,6 +11,7 @@ export function combineTotals(parts: Iterable<Totals>): Totals {
   const out = { ...EMPTY_TOTALS };
   for (const part of parts) {
     out.days += part.days;
+    if (part.synthetic) out.synthetic = true;
     out.missingHours += part.missingHours;
     out.sum += part.sum;
     out.count += part.count;

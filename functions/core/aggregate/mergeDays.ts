@@ -7,7 +7,9 @@ export type MonthState = ReadonlyMap<string, DayRecord>;
 export const EMPTY_MONTH: MonthState = new Map();
 
 function canonical(record: DayRecord): string {
-  return JSON.stringify([record.min, record.max, record.sum, record.count, record.missing, record.minHour, record.maxHour]);
+  const fields = [record.min, record.max, record.sum, record.count, record.missing, record.minHour, record.maxHour];
+  // Synthetic or not is part of the version: the same numbers made up and measured are not the same day.
+  return JSON.stringify(record.synthetic ? [...fields, 1] : fields);
 }
 
 /**

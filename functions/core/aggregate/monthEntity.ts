@@ -24,7 +24,10 @@ export type MonthEntity = {
   city: string;
   lat: number;
   lng: number;
-  /** `{ "YYYY-MM-DD": [min, max, sum, count, missing, minHour, maxHour, fetchedAt] }`, days in date order. */
+  /**
+   * `{ "YYYY-MM-DD": [min, max, sum, count, missing, minHour, maxHour, fetchedAt] }`, days in date order; a ninth
+   * entry `1` marks a day a stand-in made up.
+   */
   dayPartials: string;
   sum: number;
   count: number;
@@ -36,6 +39,8 @@ export type MonthEntity = {
   mean?: number;
   minAt?: string;
   maxAt?: string;
+  /** true when any day of the month is synthetic (made up by a stand-in, not weather); absent otherwise. */
+  synthetic?: boolean;
 };
 
 export const MONTH_ROW_PREFIX = 'M|';
@@ -51,7 +56,10 @@ export function monthAggregate(cityId: string, month: string, place: { city: str
 
 export function toMonthEntity(aggregate: MonthAggregate): MonthEntity {
   const days: Record<string, unknown[]> = {};
-  for (const d of sortedDays(aggregate.state)) days[d.date] = [d.min, d.max, d.sum, d.count, d.missing, d.minHour, d.maxHour, d.fetchedAt];
+  for (const d of sortedDays(aggregate.state)) {
+    const fields = [d.min, d.max, d.sum, d.count, d.missing, d.minHour, d.maxHour, d.fetchedAt];
+    days[d.date] = d.synthetic ? [...fields, 1] : fields;
+  }
   const t = aggregate.totals;
   return {
     partitionKey: aggregate.cityId,
@@ -70,6 +78,7 @@ export function toMonthEntity(aggregate: MonthAggregate): MonthEntity {
     ...(t.mean !== null ? { mean: t.mean } : {}),
     ...(t.minAt !== null ? { minAt: t.minAt } : {}),
     ...(t.maxAt !== null ? { maxAt: t.maxAt } : {}),
+    ...(t.synthetic ? { synthetic: true } : {}),
   };
 }
 
@@ -78,13 +87,13 @@ const nullableHour = (v: unknown): v is number | null => v === null || (Number.i
 const count = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 24;
 
 function decodeDay(date: string, value: unknown): DayRecord {
-  if (!Array.isArray(value) || value.length !== 8) throw new ValidationError('dayPartials', `day ${date} is not an 8-entry array`);
-  const [min, max, sum, n, missing, minHour, maxHour, fetchedAt] = value as unknown[];
+  if (!Array.isArray(value) || (value.length !== 8 && value.length !== 9)) throw new ValidationError('dayPartials', `day ${date} is not an 8-entry array`);
+  const [min, max, sum, n, missing, minHour, maxHour, fetchedAt, synthetic] = value as unknown[];
   if (!nullableNumber(min) || !nullableNumber(max) || typeof sum !== 'number' || !count(n) || !count(missing)
-    || !nullableHour(minHour) || !nullableHour(maxHour) || typeof fetchedAt !== 'string') {
+    || !nullableHour(minHour) || !nullableHour(maxHour) || typeof fetchedAt !== 'string' || (value.length === 9 && synthetic !== 1)) {
     throw new ValidationError('dayPartials', `day ${date} has a malformed partial`);
   }
-  return { date, fetchedAt, min, max, sum, count: n, missing, minHour, maxHour };
+  return { date, fetchedAt, min, max, sum, count: n, missing, minHour, maxHour, ...(synthetic === 1 ? { synthetic: true as const } : {}) };
 }
 
 /** Decodes a stored entity; a corrupt one is a ValidationError naming the property, never a silent reset. */
@@ -113,7 +122,7 @@ export function fromMonthEntity(entity: Record<string, unknown>): MonthAggregate
 }
 
 /** Typed properties a query needs; reading these avoids fetching and decoding `dayPartials`. */
-export const TOTAL_PROPERTIES = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt'];
+export const TOTAL_PROPERTIES = ['PartitionKey', 'RowKey', 'city', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'synthetic'];
 
 /** The month totals of a stored entity as written by toMonthEntity (absent extremes and mean read as null). */
 export function monthTotalsFromEntity(entity: Record<string, unknown>): { month: string; totals: Totals } {
@@ -125,6 +134,7 @@ export function monthTotalsFromEntity(entity: Record<string, unknown>): { month:
     totals: {
       min: num(entity.min), max: num(entity.max), mean: num(entity.mean), sum: num(entity.sum) ?? 0, count: num(entity.count) ?? 0,
       missingHours: num(entity.missingHours) ?? 0, days: num(entity.days) ?? 0, minAt: str(entity.minAt), maxAt: str(entity.maxAt),
+      ...(entity.synthetic === true ? { synthetic: true as const } : {}),
     },
   };
 }

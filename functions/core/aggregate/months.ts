@@ -30,10 +30,3 @@ export function assertMonthRange(from: unknown, to: unknown, maxMonths: number):
   if (monthSpan(f, t) > maxMonths) throw new ValidationError('to', `from..to spans ${monthSpan(f, t)} months; the limit is ${maxMonths}`);
   return { from: f, to: t };
 }
-
-/** The years a month range touches, as `YYYY` strings. */
-export function yearsOf(from: string, to: string): string[] {
-  const years: string[] = [];
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) years.push(String(y).padStart(4, '0'));
-  return years;
-}

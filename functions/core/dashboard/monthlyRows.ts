@@ -10,6 +10,11 @@ export interface MonthlyRow {
   mean: number | null;
   count: number;
   missingHours: number;
+  /** The place the month was computed for (the dashboard sorts by latitude); absent in older entities. */
+  lat?: number;
+  lng?: number;
+  /** Present when the month's readings include days a stand-in made up: not weather, and every output says so. */
+  synthetic?: true;
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -29,6 +34,9 @@ export function monthlyRowFromEntity(entity: Record<string, unknown>): MonthlyRo
     mean: num(entity.mean),
     count: num(entity.count) ?? 0,
     missingHours: num(entity.missingHours) ?? 0,
+    ...(num(entity.lat) === null ? {} : { lat: num(entity.lat)! }),
+    ...(num(entity.lng) === null ? {} : { lng: num(entity.lng)! }),
+    ...(entity.synthetic === true ? { synthetic: true as const } : {}),
   };
 }
 
@@ -40,6 +48,9 @@ export function sortMonthlyRows(rows: readonly MonthlyRow[]): MonthlyRow[] {
 }
 
 /** The CLI's `--json` shape. */
-export function toJsonRow(row: MonthlyRow): { city: string; year: number; month: number; min: number | null; max: number | null; mean: number | null; count: number; missingHours: number } {
-  return { city: row.city, year: row.year, month: row.month, min: row.min, max: row.max, mean: row.mean, count: row.count, missingHours: row.missingHours };
+export function toJsonRow(row: MonthlyRow): { city: string; year: number; month: number; min: number | null; max: number | null; mean: number | null; count: number; missingHours: number; synthetic?: true } {
+  return {
+    city: row.city, year: row.year, month: row.month, min: row.min, max: row.max, mean: row.mean, count: row.count, missingHours: row.missingHours,
+    ...(row.synthetic ? { synthetic: true as const } : {}),
+  };
 }

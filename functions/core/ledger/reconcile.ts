@@ -4,8 +4,11 @@ import { eachDay } from '../dates.ts';
 
 export interface FileRecord {
   file: string;
+  /** Distinct cities. */
   citiesAccepted: number;
   citiesRejected: number;
+  /** Lines that repeated a city of an earlier line (merged into it, not errors). */
+  duplicateLines?: number;
   jobs: number;
   cityDaysRequested: number;
 }
@@ -21,6 +24,8 @@ export interface JobRecord {
   /** Days that came back with no reading at all (null for every hour). */
   missingDays: number;
   publishedEvents: number;
+  /** Days a stand-in made up (a synthetic response), not weather; absent when none. */
+  syntheticDays?: number;
   reason?: string;
 }
 
@@ -29,13 +34,15 @@ export interface RunReport {
   file?: string;
   state: 'complete' | 'running';
   balanced: boolean;
-  cities: { accepted: number; rejected: number };
+  cities: { accepted: number; rejected: number; duplicateLines: number };
   jobs: { planned: number; done: number; rejected: number; failed: number; pending: number };
   cityDays: {
     requested: number;
     fetched: number;
     missing: number;
     published: number;
+    /** Fetched days whose readings a stand-in made up: the results that include them are not weather. */
+    synthetic: number;
     aggregated: number;
     deadLettered: number;
     notFetched: number;
@@ -64,7 +71,7 @@ export function reconcile(input: ReconcileInput): RunReport {
     if (problems.length < MAX_PROBLEMS) problems.push(text);
   };
   const jobs = { planned: input.file?.jobs ?? input.jobs.length, done: 0, rejected: 0, failed: 0, pending: 0 };
-  const days = { requested: 0, fetched: 0, missing: 0, published: 0, aggregated: 0, deadLettered: 0, notFetched: 0, unaccounted: 0 };
+  const days = { requested: 0, fetched: 0, missing: 0, published: 0, synthetic: 0, aggregated: 0, deadLettered: 0, notFetched: 0, unaccounted: 0 };
 
   for (const job of input.jobs) {
     jobs[job.status]++;
@@ -77,6 +84,7 @@ export function reconcile(input: ReconcileInput): RunReport {
     days.fetched += job.fetchedDays;
     days.missing += job.missingDays;
     days.published += job.publishedEvents;
+    days.synthetic += job.syntheticDays ?? 0;
     if (job.fetchedDays !== range.length) note(`job ${job.cityId} ${job.start}..${job.end}: fetched ${job.fetchedDays} of ${range.length} days`);
     if (job.publishedEvents !== job.fetchedDays) note(`job ${job.cityId} ${job.start}..${job.end}: published ${job.publishedEvents} of ${job.fetchedDays} fetched days`);
     for (const date of range) {
@@ -101,7 +109,7 @@ export function reconcile(input: ReconcileInput): RunReport {
     ...(input.file ? { file: input.file.file } : {}),
     state,
     balanced,
-    cities: { accepted: input.file?.citiesAccepted ?? 0, rejected: input.file?.citiesRejected ?? 0 },
+    cities: { accepted: input.file?.citiesAccepted ?? 0, rejected: input.file?.citiesRejected ?? 0, duplicateLines: input.file?.duplicateLines ?? 0 },
     jobs,
     cityDays: days,
     problems,

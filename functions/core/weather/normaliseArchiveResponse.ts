@@ -5,6 +5,9 @@ import { EVENT_SCHEMA_VERSION, type CityDayEvent, type FetchJob } from '../model
 import type { ArchiveResponse } from './validateArchiveResponse.ts';
 import { addDays } from '../dates.ts';
 
+/** `source.model` of an event made from a synthetic response: never the model the real archive would name. */
+export const SYNTHETIC_MODEL = 'synthetic';
+
 /** ERA5 2 m temperatures beyond these bounds are instrument or transport errors, not weather. */
 export const PLAUSIBLE_CELSIUS = { min: -100, max: 70 } as const;
 
@@ -16,6 +19,8 @@ export interface NormaliseStats {
   nullHours: number;
   /** Values outside PLAUSIBLE_CELSIUS, replaced by null. */
   invalidValues: number;
+  /** Days made up by a stand-in (the response said `synthetic`), not weather. */
+  syntheticDays: number;
 }
 
 export interface NormaliseOptions {
@@ -68,11 +73,11 @@ export function normaliseArchiveResponse(
       hourly,
       source: {
         api: 'open-meteo-archive',
-        ...(options.model ? { model: options.model } : {}),
+        ...(response.synthetic ? { model: SYNTHETIC_MODEL, synthetic: true as const } : options.model ? { model: options.model } : {}),
         fetchedAt: options.fetchedAt,
         runId: job.runId,
       },
     });
   }
-  return { events, stats: { days: events.length, missingDays, nullHours, invalidValues } };
+  return { events, stats: { days: events.length, missingDays, nullHours, invalidValues, syntheticDays: response.synthetic ? events.length : 0 } };
 }

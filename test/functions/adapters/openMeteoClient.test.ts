@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenMeteoClient, type OpenMeteoClientOptions } from '../../../functions/adapters/openMeteoClient.ts';
+import { limitWindows } from '../../../functions/core/weather/rateLimiter.ts';
 import { ArchiveResponseError } from '../../../functions/core/weather/validateArchiveResponse.ts';
 import { RateLimitedError, UpstreamError, ValidationError } from '../../../functions/errors.ts';
 import { startOpenMeteoStandIn, type RunningStandIn, type StandInOptions } from '../../../local/openmeteo/standIn.ts';
@@ -103,6 +104,30 @@ describe('createOpenMeteoClient', () => {
     expect(error).toMatchObject({ retryAfterMs: 60_000, message: expect.stringContaining('Hourly API request limit exceeded') });
   });
 
+  it('tells its gate which window a 429 names and, without a Retry-After, waits until that window ends', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end('{"error":true,"reason":"Daily API request limit exceeded. Please try again tomorrow."}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const exceeded: string[] = [];
+    const gate = { acquire: async () => ({ waitedMs: 0, admittedAt: 0 }), exceeded: async (window: string) => void exceeded.push(window) };
+    const now = Date.parse('2025-03-04T20:00:00Z');
+    const client = createOpenMeteoClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`,
+      timeoutMs: 1_000,
+      limits: limitWindows({ perMinute: 600, perHour: 5_000, perDay: 10_000 }),
+      gate,
+      clock: { now: () => now, sleep: async () => undefined },
+    });
+    closers.push(() => client.close());
+    const error = await client.fetchArchive(peabody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(exceeded).toEqual(['day']);
+    expect((error as RateLimitedError).retryAfterMs).toBe(4 * 3_600_000);
+  });
+
   it('rejects a 200 body of the wrong shape with an ArchiveResponseError, sends the apikey and keeps it out of errors', async () => {
     let seenKey: string | null = null;
     const server = createServer((req, res) => {
@@ -119,6 +144,23 @@ describe('createOpenMeteoClient', () => {
     expect((error as ArchiveResponseError).field).toBe('utc_offset_seconds');
     expect(seenKey).toBe('s3cret-key');
     expect(JSON.stringify({ message: (error as Error).message, stack: (error as Error).stack })).not.toContain('s3cret');
+  });
+
+  it('hands back the body bytes exactly as received alongside the parsed response', async () => {
+    // What a re-serialisation would change: spacing, key order, `1.50`, `-0.0`, the escaped and the raw `°`.
+    const sent = Buffer.from('{ "hourly_units": {"temperature_2m":"\\u00b0C"}, "latitude": 1.50, "longitude": -0.0, "utc_offset_seconds": 0,\n'
+      + '"elevation": 12.0, "note": "°", "hourly": {"time": ["2023-01-01T00:00"], "temperature_2m": [1.50]} }\n', 'utf8');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(sent);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const client = createOpenMeteoClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/archive`, timeoutMs: 1_000, limits: generous });
+    closers.push(() => client.close());
+    const result = await client.fetchArchive({ ...peabody, end: peabody.start });
+    expect(Buffer.compare(result.body, sent)).toBe(0);
+    expect(result.response).toEqual({ latitude: 1.5, longitude: -0, elevation: 12, utc_offset_seconds: 0, hourly: { time: ['2023-01-01T00:00'], temperature_2m: [1.5] } });
   });
 
   it('holds the configured rate against the stand-in’s enforced limit: no 429 is ever served', async () => {

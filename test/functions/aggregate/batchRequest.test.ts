@@ -16,7 +16,12 @@ describe('parseReplayRequest', () => {
     ['no target', { from: '2023-01', to: '2023-01' }, 'target'],
     ['the cities table as target', { from: '2023-01', to: '2023-01', target: 'cities' }, 'target'],
     ['the aggregates table by name', { from: '2023-01', to: '2023-01', target: 'Aggregates' }, 'target'],
-    ['a target with a dash', { from: '2023-01', to: '2023-01', target: 'side-1' }, 'target'],
+    ['a table of the Functions host (same account in Azure)', { from: '2023-01', to: '2023-01', target: 'AzureFunctionsDiagnosticEvents202601' }, 'target'],
+    ['a WebJobs table in other letter case', { from: '2023-01', to: '2023-01', target: 'azurewebjobshostlogs202601' }, 'target'],
+    ['a target with a dash', { from: '2023-01', to: '2023-01', target: 'replay-1' }, 'target'],
+    ['a table name that is not a replay\'s', { from: '2023-01', to: '2023-01', target: 'index' }, 'target'],
+    ['live in other letter case (a side table, so refused)', { from: '2023-01', to: '2023-01', target: 'Live' }, 'target'],
+    ['replay alone', { from: '2023-01', to: '2023-01', target: 'replay' }, 'target'],
     ['an empty city list', { cities: [], from: '2023-01', to: '2023-01', target: 'live' }, 'cities'],
     ['a city id with a slash', { cities: ['a/b'], from: '2023-01', to: '2023-01', target: 'live' }, 'cities'],
   ])('throws a ValidationError naming the field for %s', (_name, body, field) => {

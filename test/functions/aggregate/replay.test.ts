@@ -4,10 +4,11 @@ import { createAggregateTable } from '../../../functions/adapters/aggregateTable
 import { listRawCityIds } from '../../../functions/adapters/rawCityIds.ts';
 import { aggregateBatch } from '../../../functions/aggregate/aggregateBatch.ts';
 import { forEachLimit } from '../../../functions/aggregate/forEachLimit.ts';
-import { replay, type ReplayDeps } from '../../../functions/aggregate/replay.ts';
+import { MAX_RESPONSE_BYTES, replay, type ReplayDeps } from '../../../functions/aggregate/replay.ts';
 import { verify } from '../../../functions/aggregate/verify.ts';
-import { rawBlobName, type CityDayEvent } from '../../../functions/core/model.ts';
+import type { CityDayEvent } from '../../../functions/core/model.ts';
 import { newContainer, newTable, tableSnapshot, uniqueName } from './fixtures.ts';
+import { keepResponse, responseBody, responseInfo } from './rawFixtures.ts';
 import { recorded, recordedEvents } from './recordedData.ts';
 
 const connectionString = inject('azuriteConnectionString');
@@ -19,15 +20,22 @@ let live: Awaited<ReturnType<typeof newTable>>;
 let raw: Awaited<ReturnType<typeof newContainer>>;
 let deps: ReplayDeps;
 let finalEvents: CityDayEvent[];
+let badBlobs: { corrupt: string; invalid: string };
+
+const FINAL = '2023-09-23T10:00:00.000Z';
+const EARLY = '2023-08-31T02:00:00.000Z';
+const lateHoursNull = (values: (number | null)[], time: string[]) => time.forEach((t, i) => {
+  if (t >= '2023-08-26' && Number(t.slice(11, 13)) > 6) values[i] = null;
+});
 
 beforeAll(async () => {
   live = await newTable(connectionString, 'aggstream');
   raw = await newContainer(connectionString, 'raw-replay-');
   const deadletter = await newContainer(connectionString, 'deadletter-replay-');
   // The stream first sees early fetches of the last days with nulls (as ERA5 lags), then the complete re-fetch.
-  finalEvents = recordedEvents('2023-09-23T10:00:00Z', cities);
+  finalEvents = recordedEvents(FINAL, cities);
   const early = finalEvents.filter((e) => e.date >= '2023-08-26').map((e) => ({
-    ...e, hourly: e.hourly.map((v, h) => (h > 6 ? null : v)), source: { ...e.source, fetchedAt: '2023-08-31T02:00:00Z' },
+    ...e, hourly: e.hourly.map((v, h) => (h > 6 ? null : v)), source: { ...e.source, fetchedAt: EARLY },
   }));
   const stream = [...finalEvents, ...early].sort((a, b) => (a.date < b.date ? 1 : -1)); // newest first: out of order
   for (let i = 0; i < stream.length; i += 400) {
@@ -35,9 +43,20 @@ beforeAll(async () => {
     await aggregateBatch({ table: live.table, blobs: deadletter.blobs, deadletterContainer: deadletter.name }, slice,
       { partitionId: '0', sequenceNumbers: slice.map((_, k) => i + k), enqueuedTimes: [] });
   }
-  // Ingest overwrites a day's raw blob with each fetch, so the blobs hold the final versions, plus one bad blob.
-  await forEachLimit(finalEvents, 32, (e) => raw.blobs.putJson(raw.name, rawBlobName(e.cityId, e.date), e));
-  await raw.blobs.putJson(raw.name, rawBlobName(ids[0] ?? '', '2023-09-01'), { v: 1, broken: true });
+  // raw/ keeps every response the stream's events came from: the early one with nulls and the complete re-fetch
+  // (in two windows), plus two bad blobs: one not JSON, one that fails validation.
+  await forEachLimit(cities, 3, async (c) => {
+    await keepResponse(raw, responseInfo(c, '2023-08-26', '2023-08-30', EARLY), responseBody(c, '2023-08-26', '2023-08-30', lateHoursNull));
+    await keepResponse(raw, responseInfo(c, '2023-01-01', '2023-05-31', FINAL), responseBody(c, '2023-01-01', '2023-05-31'));
+    await keepResponse(raw, responseInfo(c, '2023-06-01', '2023-08-30', FINAL), responseBody(c, '2023-06-01', '2023-08-30'));
+  });
+  const first = cities[0]!;
+  const valid = responseBody(first, '2023-08-01', '2023-08-02').toString('utf8');
+  badBlobs = {
+    corrupt: await keepResponse(raw, responseInfo(first, '2023-08-01', '2023-08-02', '2023-10-01T00:00:00.000Z'), Buffer.from(valid.slice(0, 500))),
+    invalid: await keepResponse(raw, responseInfo(first, '2023-08-01', '2023-08-02', '2023-10-02T00:00:00.000Z'),
+      Buffer.from(valid.replace('"utc_offset_seconds":0', '"utc_offset_seconds":3600'))),
+  };
   deps = { blobs: raw.blobs, rawContainer: raw.name, listCityIds: () => listRawCityIds(raw.service, raw.name), liveTable: live.table, sideTable: side };
 }, 120_000);
 
@@ -45,8 +64,11 @@ describe('replay', () => {
   it('recomputes from raw blobs exactly what the stream computed, bit for bit', async () => {
     const target = uniqueName('side');
     const result = await replay(deps, { from: '2023-01', to: '2023-09', target });
-    expect(result).toMatchObject({ target, cities: 3, months: 24, days: 3 * 242, blobsRead: 3 * 242 + 1 });
-    expect(result.skipped).toEqual([{ blob: `${ids[0]}/2023/2023-09-01.json`, reason: expect.stringMatching(/^cityId/) as string }]);
+    expect(result).toMatchObject({ target, cities: 3, months: 24, days: 3 * 242, blobsRead: 3 * 3 + 2 });
+    expect(result.skipped).toEqual([
+      { blob: badBlobs.corrupt, reason: expect.stringMatching(/^body is not JSON/) as string },
+      { blob: badBlobs.invalid, reason: expect.stringMatching(/utc_offset_seconds/) as string },
+    ]);
     const sideClient = TableClient.fromConnectionString(connectionString, target, { allowInsecureConnection: true });
     expect(await tableSnapshot(sideClient)).toEqual(await tableSnapshot(live.client));
   });
@@ -66,6 +88,16 @@ describe('replay', () => {
     await live.client.deleteEntity(ids[2] ?? '', 'M|2023-04');
     await replay(deps, { cities: [ids[2] ?? ''], from: '2023-04', to: '2023-04', target: 'live' });
     expect(await tableSnapshot(live.client)).toEqual(before);
+  });
+
+  it('reports a blob too large to be a response by name, without reading it, and replays the rest', async () => {
+    const alone = await newContainer(connectionString, 'raw-big-');
+    const c = cities[0]!;
+    await keepResponse(alone, responseInfo(c, '2023-02-01', '2023-02-28', FINAL), responseBody(c, '2023-02-01', '2023-02-28'));
+    const huge = await keepResponse(alone, responseInfo(c, '2023-02-01', '2023-02-28', '2023-10-03T00:00:00.000Z'), Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20));
+    const result = await replay({ ...deps, blobs: alone.blobs, rawContainer: alone.name }, { cities: [c.cityId], from: '2023-02', to: '2023-02', target: uniqueName('side') });
+    expect(result).toMatchObject({ cities: 1, months: 1, days: 28, blobsRead: 2 });
+    expect(result.skipped).toEqual([{ blob: huge, reason: `${MAX_RESPONSE_BYTES + 1} bytes: larger than a response can be (${MAX_RESPONSE_BYTES} bytes), not read` }]);
   });
 });
 

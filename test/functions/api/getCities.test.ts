@@ -49,8 +49,23 @@ describe('createGetCitiesHandler', () => {
     ['pageSize=1001', 'pageSize'],
     ['pageSize=ten', 'pageSize'],
     ['continuationToken=%27%20or%201', 'continuationToken'],
+    ['continuationToken=abcd', 'continuationToken'],
+    ['continuationToken=bm90IGpzb24', 'continuationToken'],
+    [`continuationToken=${Buffer.from('{"nextPartitionKey":42}').toString('base64')}`, 'continuationToken'],
+    [`continuationToken=${Buffer.from('[1,2]').toString('base64')}`, 'continuationToken'],
+    [`continuationToken=${Buffer.from('{"nextPartitionKey":"city","nextRowKey":"x","extra":1}').toString('base64')}`, 'continuationToken'],
+    [`continuationToken=${Buffer.from('{"nextPartitionKey":"ci\\u0000ty"}').toString('base64')}`, 'continuationToken'],
     ['top=5', 'top'],
   ])('answers 400 naming the parameter for %s', async (query, parameter) => {
     expect(await page(query)).toMatchObject({ status: 400, body: { parameter } });
+  });
+
+  it('takes a well-formed token that points nowhere as an empty last page, even one holding an OData fragment', async () => {
+    for (const key of ['zzzz', "city' or PartitionKey ne '"]) {
+      const token = Buffer.from(JSON.stringify({ nextPartitionKey: key, nextRowKey: 'city-3' })).toString('base64');
+      const { status, body } = await page(`continuationToken=${encodeURIComponent(token)}`);
+      expect(status).toBe(200);
+      expect(body.cities.every((c) => c.cityId.startsWith('city-'))).toBe(true);
+    }
   });
 });

@@ -14,7 +14,10 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       storage: { kind: 'connectionString' },
       eventHub: { connection: { kind: 'connectionString', connectionString: EMULATOR }, name: 'temperatures', consumerGroup: 'aggregator' },
-      weather: { url: DEFAULT_WEATHER_API_URL, apiKey: undefined, limits: { perMinute: 600, perHour: 5_000, perDay: 10_000 }, timeoutMs: 30_000 },
+      weather: {
+        url: DEFAULT_WEATHER_API_URL, apiKey: undefined, limits: { perMinute: 600, perHour: 5_000, perDay: 10_000 }, timeoutMs: 30_000,
+        quota: { scope: 'shared', instances: 100 },
+      },
       fetchWindowDays: 366,
       defaultRange: undefined,
       refresh: { schedule: '0 30 2 * * *', days: 10 },
@@ -39,6 +42,8 @@ describe('loadConfig', () => {
       [SETTINGS.weatherCallsPerHour]: '600',
       [SETTINGS.weatherCallsPerDay]: '6000',
       [SETTINGS.weatherTimeoutMs]: '1000',
+      [SETTINGS.weatherQuota]: ' instance ',
+      [SETTINGS.weatherQuotaInstances]: '40',
       [SETTINGS.fetchWindowDays]: '30',
       [SETTINGS.defaultStartDate]: '2024-02-29',
       [SETTINGS.defaultEndDate]: '2024-02-29',
@@ -47,7 +52,10 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({
       eventHub: { name: 'hub-2', consumerGroup: 'cg' },
-      weather: { url: 'https://customer-archive-api.open-meteo.com/v1/archive', apiKey: 'key', limits: { perMinute: 60, perHour: 600, perDay: 6000 }, timeoutMs: 1000 },
+      weather: {
+        url: 'https://customer-archive-api.open-meteo.com/v1/archive', apiKey: 'key', limits: { perMinute: 60, perHour: 600, perDay: 6000 }, timeoutMs: 1000,
+        quota: { scope: 'instance', instances: 40 },
+      },
       fetchWindowDays: 30,
       defaultRange: { start: '2024-02-29', end: '2024-02-29' },
       refresh: { schedule: '0 0 3 * * *', days: 92 },
@@ -70,6 +78,8 @@ describe('loadConfig', () => {
     [{ [SETTINGS.weatherCallsPerHour]: '0' }, /^WEATHER_API_CALLS_PER_HOUR must be between 1 and 10000000, got 0$/],
     [{ [SETTINGS.weatherCallsPerDay]: '-5' }, /^WEATHER_API_CALLS_PER_DAY must be a whole number/],
     [{ [SETTINGS.weatherTimeoutMs]: '50' }, /^WEATHER_API_TIMEOUT_MS must be between 100 and 600000, got 50$/],
+    [{ [SETTINGS.weatherQuota]: 'global' }, /^WEATHER_API_QUOTA must be "shared" or "instance", got "global"$/],
+    [{ [SETTINGS.weatherQuotaInstances]: '0' }, /^WEATHER_API_QUOTA_INSTANCES must be between 1 and 10000, got 0$/],
     [{ [SETTINGS.fetchWindowDays]: '0' }, /^FETCH_WINDOW_DAYS must be between 1 and 3660, got 0$/],
     [{ [SETTINGS.fetchWindowDays]: 'year' }, /^FETCH_WINDOW_DAYS must be a whole number, got "year"$/],
     [{ [SETTINGS.refreshDays]: '93' }, /^REFRESH_DAYS must be between 1 and 92, got 93$/],

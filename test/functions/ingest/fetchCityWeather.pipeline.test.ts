@@ -1,8 +1,10 @@
 // The seed's 50 cities through fetchCityWeather on Azurite + the Event Hubs emulator + the Open-Meteo stand-in.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createBlobStore } from '../../../functions/adapters/blobs.ts';
 import { createQueueSender } from '../../../functions/adapters/queues.ts';
-import { rawBlobName, type CityDayEvent, type FetchJob } from '../../../functions/core/model.ts';
+import { replayResponse } from '../../../functions/core/aggregate/replayResponse.ts';
+import type { CityDayEvent, FetchJob } from '../../../functions/core/model.ts';
 import { startAzurite, type RunningAzurite } from '../../../local/azurite.ts';
 import { loadRecordedCells } from '../../../local/openmeteo/recordedCells.ts';
 import { markHub, readSince, type ReadEvent } from './fetchEventReader.ts';
@@ -31,6 +33,11 @@ async function listRaw(world: FetchWorld): Promise<string[]> {
   return names;
 }
 
+/** The one response name a job's window gives, up to its fetch time. */
+function windowOf(name: string): string {
+  return name.slice(0, name.lastIndexOf('/'));
+}
+
 function ofRun(events: ReadEvent[], runId: string): CityDayEvent[] {
   return events.map((e) => e.event.body as CityDayEvent).filter((body) => body?.source?.runId === runId);
 }
@@ -54,7 +61,7 @@ describe('fetchCityWeather (pipeline)', () => {
     await azurite?.close();
   });
 
-  it('turns the seed’s 50 cities × 242 days into exactly 12,100 raw blobs and events equal to the recorded data', async () => {
+  it('turns the seed’s 50 cities × 242 days into exactly 50 raw responses and 12,100 events equal to the recorded data', async () => {
     const runId = randomUUID();
     const jobs = seedJobs(runId, '2023-01-01', '2023-08-30');
     expect(jobs).toHaveLength(50);
@@ -66,8 +73,8 @@ describe('fetchCityWeather (pipeline)', () => {
 
     const days = dates('2023-01-01', '2023-08-30');
     const names = await listRaw(world);
-    expect(names).toHaveLength(50 * 242);
-    expect(new Set(names)).toEqual(new Set(jobs.flatMap((job) => days.map((d) => rawBlobName(job.cityId, d)))));
+    expect(names).toHaveLength(50);
+    expect(new Set(names.map(windowOf))).toEqual(new Set(jobs.map((job) => `${job.cityId}/2023-01-01_2023-08-30`)));
 
     const events = ofRun(await readSince(eventHubs, mark, (all) => ofRun(all, runId).length >= 50 * 242, 60_000), runId);
     expect(events).toHaveLength(50 * 242);
@@ -79,24 +86,32 @@ describe('fetchCityWeather (pipeline)', () => {
         expect(event?.hourly, `${job.cityId} ${date}`).toEqual(expectedHourly(job.lat, job.lng, date));
       }
     }
-    // The blobs hold the same events (checked in full for three cities: Azurite reads are the slow part).
-    const container = world.blobService.getContainerClient(world.resources.rawContainer);
-    for (const job of jobs.slice(0, 3)) {
-      const stored = await Promise.all(days.map(async (d) => JSON.parse((await container.getBlobClient(rawBlobName(job.cityId, d)).downloadToBuffer()).toString()) as CityDayEvent));
-      expect(stored).toEqual(days.map((d) => byKey.get(`${job.cityId}|${d}`)));
+    // Each response replays into exactly the events the hub carried, fetchedAt and runId included.
+    const blobs = createBlobStore(world.blobService);
+    const replayed = async (name: string) => {
+      const { body, metadata } = (await blobs.getBytes(world.resources.rawContainer, name))!;
+      return { body, result: replayResponse(name, body, metadata, { from: '2023-01-01', to: '2023-08-30' }) };
+    };
+    for (const name of names) {
+      const { result } = await replayed(name);
+      expect(result.ok && result.rejected, name).toEqual([]);
+      if (result.ok) expect(result.events, name).toEqual(days.map((d) => byKey.get(`${result.info.cityId}|${d}`)));
     }
 
-    // Re-running a job rewrites the same blobs (same readings; only fetchedAt moves) and republishes its events.
+    // Re-running a job adds a response (same readings, a later fetchedAt), leaves the first as it was and republishes.
     const job = jobs[0]!;
-    const before = (await container.getBlobClient(rawBlobName(job.cityId, '2023-05-05')).downloadToBuffer()).toString();
+    const [first] = names.filter((name) => name.startsWith(`${job.cityId}/`));
+    const before = (await replayed(first!)).body;
     const mark2 = await markHub(eventHubs);
     await enqueue(world, [job]);
     const rerun = await runQueue(world, world.deps(), (r) => r.outcomes.length >= 1, { timeoutMs: 30_000 });
     expect(rerun.outcomes).toMatchObject([{ outcome: 'done', events: 242 }]);
-    expect(await listRaw(world)).toHaveLength(50 * 242);
-    const after = (await container.getBlobClient(rawBlobName(job.cityId, '2023-05-05')).downloadToBuffer()).toString();
-    const withoutFetchedAt = (text: string) => ({ ...(JSON.parse(text) as CityDayEvent), source: { ...(JSON.parse(text) as CityDayEvent).source, fetchedAt: '' } });
-    expect(withoutFetchedAt(after)).toEqual(withoutFetchedAt(before));
+    const now = await listRaw(world);
+    expect(now).toHaveLength(51);
+    const added = now.filter((name) => !names.includes(name));
+    expect(added.map(windowOf)).toEqual([windowOf(first!)]);
+    expect(Buffer.compare((await replayed(first!)).body, before)).toBe(0);
+    expect(Buffer.compare((await replayed(added[0]!)).body, before)).toBe(0);
     const again = ofRun(await readSince(eventHubs, mark2, (all) => ofRun(all, runId).length >= 242), runId);
     expect(again).toHaveLength(242);
     expect(again.every((e) => e.cityId === job.cityId)).toBe(true);
@@ -132,8 +147,8 @@ describe('fetchCityWeather (pipeline)', () => {
         expect(inWindow).toBeLessThanOrEqual(10);
       }
 
-      const days = dates('2023-03-01', '2023-04-29');
-      expect(new Set(await listRaw(storm))).toEqual(new Set(jobs.flatMap((job) => days.map((d) => rawBlobName(job.cityId, d)))));
+      expect(new Set((await listRaw(storm)).map(windowOf))).toEqual(new Set(jobs.map((job) => `${job.cityId}/2023-03-01_2023-04-29`)));
+      expect(await listRaw(storm)).toHaveLength(50); // a deferred or failed job kept nothing: one response per job
       const events = ofRun(await readSince(eventHubs, mark, (all) => new Set(ofRun(all, runId).map((e) => `${e.cityId}|${e.date}`)).size >= 50 * 60, 60_000), runId);
       expect(new Set(events.map((e) => `${e.cityId}|${e.date}`)).size).toBe(50 * 60);
       for (const event of events) expect(event.hourly).toEqual(expectedHourly(event.lat, event.lng, event.date));

@@ -21,7 +21,7 @@ describe('onCityFileMessage', () => {
       invocationContext('onCityFile', logs),
     );
     const runId = cityFileRunId('us50-2023/cities.jsonl', etag);
-    expect(summaries).toEqual([{ runId, file: 'us50-2023/cities.jsonl', accepted: 50, rejected: 0, jobs: 50 }]);
+    expect(summaries).toEqual([{ runId, file: 'us50-2023/cities.jsonl', accepted: 50, rejected: 0, duplicates: 0, jobs: 50 }]);
     expect(logs.some((l) => l.text.includes(runId) && l.text.includes('"accepted":50'))).toBe(true);
 
     const jobs = (await world.drainJobs()) as FetchJob[];
@@ -69,9 +69,11 @@ describe('onCityFileMessage', () => {
     const logs: LogLine[] = [];
     const [summary] = await onCityFileMessage([blobCreatedMessage(world.resources.citiesContainer, 'bad.jsonl', etag)], world.deps(), invocationContext('onCityFile', logs));
 
-    expect(summary).toMatchObject({ accepted: 4, rejected: 11, jobs: 4 });
+    // Alpha on line 12 is the same place as line 1: one city, its February inside line 1's range, a notice.
+    expect(summary).toMatchObject({ accepted: 3, rejected: 11, duplicates: 1, jobs: 3 });
     const report = (await world.readReport('bad.jsonl')) as Record<string, unknown>;
-    expect(report).toMatchObject({ file: 'bad.jsonl', etag, accepted: 4, rejectedCount: 11, at: '2024-06-15T08:00:00.000Z' });
+    expect(report).toMatchObject({ file: 'bad.jsonl', etag, accepted: 3, rejectedCount: 11, noticeCount: 1, at: '2024-06-15T08:00:00.000Z' });
+    expect(report.notices).toEqual([{ line: 12, notice: 'city id "alpha-ma-usa" is already on line 1, 2023-02-01..2023-02-28 included: nothing more to fetch, counted once' }]);
     expect(report.rejected).toEqual([
       { line: 3, reason: expect.stringMatching(/^not valid JSON/) },
       { line: 4, reason: 'lat must be a number, got a string' },
@@ -91,7 +93,6 @@ describe('onCityFileMessage', () => {
     expect(jobs.map((j) => `${j.cityId} ${j.start}..${j.end}`).sort()).toEqual([
       'KBETA 2023-01-01..2023-08-30',
       'alpha-ma-usa 2023-01-01..2023-08-30',
-      'alpha-ma-usa 2023-02-01..2023-02-28',
       'gamma-nh-usa 2023-01-01..2023-08-30',
     ]);
   });
@@ -110,6 +111,10 @@ describe('onCityFileMessage', () => {
     expect(await world.readReport('fixed.jsonl')).toBeUndefined();
     expect(logs.some((l) => l.text.includes('removed the stale report'))).toBe(true);
     expect(await world.drainJobs()).toHaveLength(3);
+    // The run list (GET /api/runs) has each run once, the redelivered one included, the newer upload first.
+    const listed = (await world.deps().ledger.listRuns({ pageSize: 100 })).runs.filter((r) => r.file === 'fixed.jsonl');
+    expect(listed.map((r) => r.runId)).toEqual([fixed[0]?.runId, first[0]?.runId]);
+    expect(listed[1]).toMatchObject({ kind: 'file', citiesAccepted: 1, citiesRejected: 1, jobs: 1, at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
   });
 
   it('takes the file range from blob metadata and splits it into windows', async () => {

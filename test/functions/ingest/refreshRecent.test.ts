@@ -22,6 +22,7 @@ describe('refreshRecent', () => {
     config: { fetchWindowDays: windowDays, refresh: { schedule: '0 30 2 * * *', days } },
     now: () => new Date(now),
     resources: world.resources,
+    ledger: world.deps().ledger,
   });
 
   it('enqueues the trailing days ending yesterday (UTC) for every known city under one run per day', async () => {
@@ -34,6 +35,11 @@ describe('refreshRecent', () => {
       { v: 1, runId: 'refresh-2024-03-05', cityId: 'peabody-ma-usa', city: 'Peabody, MA, USA', lat: 42.536457, lng: -70.985786, start: '2024-02-24', end: '2024-03-04' },
     ]);
     expect(logs.some((l) => l.text.includes('refresh-2024-03-05') && l.text.includes('"jobs":2'))).toBe(true);
+    // Listed in GET /api/runs once for the day, however often the timer fires.
+    await refreshRecent(deps(10, 366, '2024-03-05T09:00:00Z'), invocationContext('refreshRecent'));
+    await world.drainJobs();
+    const listed = (await world.deps().ledger.listRuns({ pageSize: 100 })).runs.filter((r) => r.runId === 'refresh-2024-03-05');
+    expect(listed).toEqual([{ runId: 'refresh-2024-03-05', kind: 'refresh', at: '2024-03-05T00:00:00.000Z', citiesAccepted: 2, citiesRejected: 0, duplicateLines: 0, jobs: 2, cityDaysRequested: 20 }]);
   });
 
   it('takes the UTC day of now, not the local one, and splits by the fetch window', async () => {

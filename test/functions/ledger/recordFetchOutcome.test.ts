@@ -18,7 +18,7 @@ describe('recordFetchOutcome', () => {
 
   it('records a done job with its fetched, missing and published counts', async () => {
     const runId = 'file-111111111111111111111111';
-    await recordFetchOutcome(ledger, job(runId), { outcome: 'done', days: 31, missingDays: 2, nullHours: 48, invalidValues: 0, events: 31, batches: 1, weight: 1, calls: 1 }, at);
+    await recordFetchOutcome(ledger, job(runId), { outcome: 'done', days: 31, missingDays: 2, nullHours: 48, invalidValues: 0, syntheticDays: 0, events: 31, batches: 1, weight: 1, calls: 1 }, at);
     expect((await ledger.read(runId)).jobs).toEqual([
       { cityId: 'rolla-mo-usa', start: '2023-01-01', end: '2023-01-31', status: 'done', fetchedDays: 31, missingDays: 2, publishedEvents: 31 },
     ]);

@@ -4,8 +4,8 @@ import { assertBalanced, formatRunLedger } from '../../../local/cli/runLedger.ts
 
 const balanced: RunReport = {
   runId: 'file-0123456789abcdef01234567', file: 'us.jsonl', state: 'complete', balanced: true,
-  cities: { accepted: 50, rejected: 2 }, jobs: { planned: 50, done: 50, rejected: 0, failed: 0, pending: 0 },
-  cityDays: { requested: 12_100, fetched: 12_100, missing: 0, published: 12_100, aggregated: 12_100, deadLettered: 0, notFetched: 0, unaccounted: 0 },
+  cities: { accepted: 50, rejected: 2, duplicateLines: 0 }, jobs: { planned: 50, done: 50, rejected: 0, failed: 0, pending: 0 },
+  cityDays: { requested: 12_100, fetched: 12_100, missing: 0, published: 12_100, synthetic: 0, aggregated: 12_100, deadLettered: 0, notFetched: 0, unaccounted: 0 },
   problems: [],
 };
 
@@ -16,6 +16,12 @@ describe('formatRunLedger', () => {
       '  city-days requested 12,100 = aggregated 12,100 + dead-lettered 0 + not fetched 0',
       '  fetched 12,100 (0 with no reading), published 12,100 · balanced',
     ].join('\n'));
+  });
+
+  it('names repeated lines merged into a city and synthetic days when there are any', () => {
+    const text = formatRunLedger({ ...balanced, cities: { ...balanced.cities, duplicateLines: 2 }, cityDays: { ...balanced.cityDays, synthetic: 242 } });
+    expect(text).toContain('50 cities accepted (2 repeated lines merged), 2 lines rejected');
+    expect(text).toContain('fetched 12,100 (0 with no reading, 242 SYNTHETIC: made up by the stand-in, not weather)');
   });
 
   it('names unaccounted city-days when there are any', () => {

@@ -17,8 +17,11 @@ function token(claims: Record<string, unknown> = {}, options: { key?: typeof tru
 }
 
 describe('entraVerifier', () => {
-  it('accepts a token from the trusted issuer for Event Hubs, until it expires', () => {
-    expect(verifyToken(token(), NOW)).toEqual({ ok: true, expiresAtMs: NOW + 3_600_000, subject: 'o1' });
+  it('accepts a token from the trusted issuer for Event Hubs, until it expires (with 5 minutes of clock skew)', () => {
+    expect(verifyToken(token(), NOW)).toEqual({ ok: true, expiresAtMs: NOW + 3_600_000 + 300_000, subject: 'o1' });
+    const strict = entraVerifier({ issuer: ISSUER, publicKey: trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString(), clockSkewMs: 0 });
+    expect(strict(token(), NOW)).toMatchObject({ ok: true, expiresAtMs: NOW + 3_600_000 });
+    expect(strict(token({ exp: NOW / 1000 - 1 }), NOW)).toEqual({ ok: false, reason: 'the token has expired' });
     expect(verifyToken(token({ aud: 'https://eventhubs.azure.net/' }), NOW).ok).toBe(true);
   });
 

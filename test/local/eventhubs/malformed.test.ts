@@ -40,7 +40,8 @@ async function stillServes(): Promise<void> {
 
 describe('start', () => {
   it('closes a connection that sends garbage after the AMQP header with an AMQP error and keeps serving others', async () => {
-    const garbage = Buffer.concat([Buffer.from([0x00, 0x00, 0x00, 0x10, 0x02, 0x00, 0x00, 0x00]), Buffer.from('not an amqp frame')]);
+    const body = Buffer.from('not an amqp frame');
+    const garbage = Buffer.concat([Buffer.from([0x00, 0x00, 0x00, 8 + body.length, 0x02, 0x00, 0x00, 0x00]), body]);
     const reply = await exchange([AMQP_HEADER, garbage]);
     expect(reply.subarray(0, 8)).toEqual(AMQP_HEADER);
     expect(reply.toString('latin1')).toContain('amqp:decode-error');

@@ -38,6 +38,7 @@ describe('splitTransfer', () => {
     ['is cut short', batch([event(1), event(2)]).subarray(0, -3)],
     ['has an unknown type code', Buffer.from([0x00, 0x53, 0x75, 0x4f])],
     ['has annotations that are not a map', Buffer.concat([Buffer.from([0x00, 0x53, 0x72, 0x45]), Buffer.from([0x00, 0x53, 0x75]), vbin8(event(1))])],
+    ['holds bytes that are not a section (it was accepted, storing nothing)', Buffer.from([0xa1, 0x07, ...Buffer.from('garbage')])],
   ])('throws MalformedMessageError for a batch that %s', (_why, payload) => {
     expect(() => splitTransfer(payload, BATCH_FORMAT)).toThrow(MalformedMessageError);
   });

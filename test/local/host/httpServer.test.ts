@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFunction } from '../../../functions/app/definition.ts';
 import { compileRoute } from '../../../local/host/httpRoutes.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../local/host/httpServer.ts';
 import { isAuthorized, resolveKeys } from '../../../local/host/httpAuth.ts';
 import { testHost, testSettings, type TestHost } from './testHost.ts';
 
@@ -64,7 +65,7 @@ describe('startHttpServer', () => {
     authLevel: HttpFunction['trigger']['authLevel'],
     handler: ReturnType<HttpFunction['handler']>,
     methods: HttpFunction['trigger']['methods'] = ['GET'],
-  ): HttpFunction => ({ name, trigger: { type: 'http', route, methods, authLevel }, handler: () => handler });
+  ): HttpFunction => ({ name, trigger: { type: 'http', route, methods, authLevel }, parameters: {}, handler: () => handler });
 
   beforeAll(async () => {
     host = testHost({
@@ -137,6 +138,21 @@ describe('startHttpServer', () => {
     expect(await response.text()).toBe('');
     expect(calls).toBe(1);
     expect(host.logs.some((l) => l.level === 'error' && l.line.startsWith('[throws:') && l.line.includes('handler blew up'))).toBe(true);
+  });
+
+  it('refuses a declared body over its cap with 413 before reading it, and stops reading a chunked one at the cap', async () => {
+    const declared = await fetch(`${host.http.url}/echo`, { method: 'POST', body: 'x'.repeat(DEFAULT_MAX_BODY_BYTES + 1) });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ error: 'body must be at most 1,048,576 bytes', parameter: 'body' });
+    // 400 MB offered without a length, 64 KiB at a time: the server answers once it has read 1 MiB.
+    let offered = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => (offered >= 400 * 2 ** 20 ? controller.close() : (offered += 65_536, controller.enqueue(new Uint8Array(65_536)))),
+    });
+    const chunked = await fetch(`${host.http.url}/echo`, { method: 'POST', body, duplex: 'half' } as RequestInit).catch((error: unknown) => error);
+    if (chunked instanceof Response) expect(chunked.status).toBe(413);
+    expect(offered).toBeLessThan(64 * 2 ** 20);
+    expect(host.logs.filter((l) => l.line.includes('echo') && l.level === 'error')).toEqual([]);
   });
 
   it('exposes the keys it enforces', () => {

@@ -125,6 +125,25 @@ describe('startQueueTrigger', () => {
     expect(peak).toBeLessThanOrEqual(6);
   });
 
+  it('polls at once for a message sent through the host\'s own client instead of waiting out its back-off', async () => {
+    const queueName = uniqueName('qt-notify');
+    const delivered: number[] = [];
+    host = testHost({
+      hostJson: fastHostJson({ maxPollingInterval: '00:01:00' }),
+      definitions: [queueFunction('notified', queueName, async () => void delivered.push(Date.now()))],
+    });
+    await host.start();
+    // Seven empty polls: the back-off is now 6.4 s (±20%), so an undisturbed listener would not poll for ≥ 5.1 s.
+    const running = host;
+    await eventually(() => ((running.stats().queues.notified?.polls ?? 0) >= 7 ? true : undefined), 20_000, 'seven empty polls');
+    const sentAt = Date.now();
+    await host.app.clients.queueService().getQueueClient(queueName).sendMessage(encodeQueueMessage({ n: 1 }));
+    await eventually(() => delivered[0], 10_000, 'the delivery');
+    expect(delivered[0]! - sentAt).toBeLessThan(2_500);
+    await host.waitForIdle({ timeoutMs: 10_000 });
+    expect(host.stats().queues.notified).toMatchObject({ received: 1, completed: 1 });
+  });
+
   it('waitForIdle rejects with what is still pending when the app does not settle in time', async () => {
     const queueName = uniqueName('qt-slow');
     let release: () => void = () => undefined;

@@ -61,6 +61,15 @@ describe('startOpenMeteoStandIn', () => {
     expect(body.elevation).toBeTypeOf('number');
   });
 
+  it('marks a synthetic answer on the wire ("synthetic": true) and never a recorded one', async () => {
+    const made = JSON.parse((await get(standIn, { latitude: '64.1466', longitude: '-21.9426', start_date: '2023-01-01', end_date: '2023-01-01' })).text) as Record<string, unknown>;
+    expect(made.synthetic).toBe(true);
+    const recorded = JSON.parse((await get(standIn, { latitude: '42.536457', longitude: '-70.985786', start_date: '2023-01-01', end_date: '2023-01-01' })).text) as Record<string, unknown>;
+    expect(recorded).not.toHaveProperty('synthetic');
+    const mixed = JSON.parse((await get(standIn, { latitude: '42.536457,0', longitude: '-70.985786,0', start_date: '2023-01-01', end_date: '2023-01-01' })).text) as Record<string, unknown>[];
+    expect(mixed.map((b) => b.synthetic)).toEqual([undefined, true]);
+  });
+
   it('answers several comma-separated coordinates with a JSON array, weighing each location', async () => {
     const before = standIn.stats().weight;
     const { text } = await get(standIn, { latitude: '42.536457,10', longitude: '-70.985786,10', start_date: '2023-01-01', end_date: '2023-01-28' });
@@ -104,6 +113,22 @@ describe('startOpenMeteoStandIn switches', () => {
     }
   });
 
+  it.each([
+    ['hour', { perMinute: 100, perHour: 2, perDay: 100 }, 'Hourly API request limit exceeded. Please try again in the next hour.'],
+    ['day', { perMinute: 100, perHour: 100, perDay: 2 }, 'Daily API request limit exceeded. Please try again tomorrow.'],
+  ])('enforces the %s window of the free tier, naming it in the 429 reason', async (_name, limits, expected) => {
+    const standIn = await startOpenMeteoStandIn({ limits, availableUntil: '2023-12-31' });
+    try {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await get(standIn, { latitude: '1', longitude: '1', start_date: '2023-01-01', end_date: '2023-01-01' }));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 429]);
+      expect((JSON.parse(answers[2]!.text) as { reason: string }).reason).toBe(expected);
+      expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await standIn.close();
+    }
+  });
+
   it('enforces a weighted limit per window with the real 429 and a Retry-After, and counts it', async () => {
     const standIn = await startOpenMeteoStandIn({ limitPerWindow: 3, limitWindowMs: 60_000, availableUntil: '2023-12-31' });
     try {
@@ -139,6 +164,23 @@ describe('startOpenMeteoStandIn switches', () => {
       expect((await get(standIn, params)).status).toBeGreaterThanOrEqual(500);
       expect((await get(standIn, params)).status).toBe(200);
       expect(standIn.stats()).toMatchObject({ calls: 3, served: 1, rateLimited: 1, serverErrors: 1 });
+    } finally {
+      await standIn.close();
+    }
+  });
+});
+
+describe('startOpenMeteoStandIn with synthetic: false', () => {
+  it('serves the recording and answers 400 naming the location for anything it would have to make up', async () => {
+    const standIn = await startOpenMeteoStandIn({ availableUntil: '2024-12-31', synthetic: false });
+    try {
+      expect((await get(standIn, { latitude: '42.536457', longitude: '-70.985786', start_date: '2023-01-01', end_date: '2023-01-02' })).status).toBe(200);
+      const place = await get(standIn, { latitude: '64.1466', longitude: '-21.9426', start_date: '2023-01-01', end_date: '2023-01-02' });
+      expect(place.status).toBe(400);
+      expect(JSON.parse(place.text)).toEqual({ error: true, reason: expect.stringMatching(/^The recording has no data for latitude 64\.1466, longitude -21\.9426 from 2023-01-01 to 2023-01-02/) });
+      const dates = await get(standIn, { latitude: '42.536457', longitude: '-70.985786', start_date: '2023-08-30', end_date: '2023-09-01' });
+      expect(dates.status).toBe(400);
+      expect(standIn.stats()).toMatchObject({ served: 1, synthetic: 0, badRequests: 2 });
     } finally {
       await standIn.close();
     }

@@ -67,6 +67,7 @@ describe('decodeCityDayEvent', () => {
     ['a null source', { ...makeEvent(), source: null }, /^source must be an object/],
     ['a source that is an array', { ...makeEvent(), source: [] }, /^source must be an object/],
     ['an empty source.api', makeEvent({ source: { api: '', fetchedAt: '2023-09-23T10:00:00Z' } }), /^source.api must be a non-empty string/],
+    ['a source.synthetic that is not true', makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00Z', synthetic: 'no' as unknown as true } }), /^source.synthetic must be true when present/],
     ['no source.api', { ...makeEvent(), source: { fetchedAt: '2023-09-23T10:00:00Z' } }, /^source.api/],
     ['a fetchedAt without zone', makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00' } }), /fetchedAt/],
     ['a fetchedAt that is not a time', makeEvent({ source: { api: 'a', fetchedAt: 'yesterday' } }), /fetchedAt/],

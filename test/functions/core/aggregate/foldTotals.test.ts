@@ -23,6 +23,12 @@ describe('foldToAll', () => {
     expect(foldToAll(rows)).toMatchObject({ min: -9, minAt: 'a-min', max: 8, count: 64, sum: 100, mean: 100 / 64, days: 4, missingHours: 32 });
   });
 
+  it('marks the fold synthetic when any month is, and only then', () => {
+    expect(foldToAll([...rows, { month: '2023-03', totals: totals({ count: 1, sum: 1, days: 1, synthetic: true }) }]).synthetic).toBe(true);
+    expect(foldToYear([...rows, { month: '2023-03', totals: totals({ synthetic: true }) }]).map((y) => y.totals.synthetic)).toEqual([undefined, true]);
+    expect(foldToAll(rows)).not.toHaveProperty('synthetic');
+  });
+
   it('gives no mean for no rows', () => {
     expect(foldToAll([])).toEqual(EMPTY_TOTALS);
   });

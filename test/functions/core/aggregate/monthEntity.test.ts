@@ -37,12 +37,32 @@ describe('fromMonthEntity', () => {
     expect(decoded).toEqual(aggregate);
   });
 
+  it('keeps a synthetic day through the entity: the day, the month totals and a typed property a query reads', () => {
+    const synthetic = dayRecord(makeEvent({ date: '2023-01-15', hourly: Array<number>(24).fill(1), source: { api: 'a', fetchedAt: '2023-09-24T00:00:00Z', synthetic: true } }));
+    const month = mergeDays(fullMonth, [synthetic]).month;
+    const aggregate = monthAggregate('c', '2023-01', place, month);
+    expect(aggregate.totals.synthetic).toBe(true);
+    const entity = toMonthEntity(aggregate);
+    expect(entity.synthetic).toBe(true);
+    expect(JSON.parse(entity.dayPartials)['2023-01-15']).toHaveLength(9);
+    expect(JSON.parse(entity.dayPartials)['2023-01-14']).toHaveLength(8);
+    const decoded = fromMonthEntity(JSON.parse(JSON.stringify(entity)) as Record<string, unknown>);
+    expect(decoded).toEqual(aggregate);
+    expect(decoded.state.get('2023-01-15')?.synthetic).toBe(true);
+    expect(monthTotalsFromEntity(entity as unknown as Record<string, unknown>).totals.synthetic).toBe(true);
+    // Real data for that day replaces the made-up one, and the month is weather again.
+    const real = dayRecord(makeEvent({ date: '2023-01-15', hourly: Array<number>(24).fill(1), source: { api: 'a', fetchedAt: '2023-09-25T00:00:00Z' } }));
+    const fixed = toMonthEntity(monthAggregate('c', '2023-01', place, mergeDays(month, [real]).month));
+    expect(fixed).not.toHaveProperty('synthetic');
+  });
+
   const good = toMonthEntity(monthAggregate('c', '2023-01', place, fullMonth)) as unknown as Record<string, unknown>;
   it.each([
     ['a RowKey that is not a month', { ...good, rowKey: 'M|2023-13' }, 'rowKey'],
     ['no city name', { ...good, city: undefined }, 'city'],
     ['dayPartials that are not JSON', { ...good, dayPartials: '{' }, 'dayPartials'],
     ['a day outside the month', { ...good, dayPartials: JSON.stringify({ '2023-02-01': [1, 1, 1, 1, 0, 0, 0, 'x'] }) }, 'dayPartials'],
+    ['a ninth entry that is not the synthetic mark', { ...good, dayPartials: JSON.stringify({ '2023-01-01': [1, 1, 1, 1, 0, 0, 0, 'x', true] }) }, 'dayPartials'],
     ['a short day entry', { ...good, dayPartials: JSON.stringify({ '2023-01-01': [1, 1] }) }, 'dayPartials'],
     ['a bad hour', { ...good, dayPartials: JSON.stringify({ '2023-01-01': [1, 1, 1, 1, 0, 24, 0, 'x'] }) }, 'dayPartials'],
   ])('throws a ValidationError naming the property for %s', (_name, entity, field) => {
@@ -128,12 +148,14 @@ describe('fromMonthEntity, strictly', () => {
     ['maxHour -1', withEntry(6, -1)],
     ['maxHour as text', withEntry(6, '1')],
     ['fetchedAt as a number', withEntry(7, 5)],
+    ['a ninth entry other than the synthetic mark 1', day([...ok, 'extra'])],
+    ['a ninth entry 0', day([...ok, 0])],
   ])('refuses a day with %s as a malformed partial', (_name, entity) => {
     expect(() => fromMonthEntity(entity)).toThrow(new ValidationError('dayPartials', 'day 2023-01-01 has a malformed partial'));
   });
 
   it.each([
-    ['a 9-entry day', day([...ok, 'extra']), 'dayPartials', 'day 2023-01-01 is not an 8-entry array'],
+    ['a 10-entry day', day([...ok, 1, 'extra']), 'dayPartials', 'day 2023-01-01 is not an 8-entry array'],
     ['a 7-entry day', day(ok.slice(0, 7)), 'dayPartials', 'day 2023-01-01 is not an 8-entry array'],
     ['a day that is an object', { ...good, dayPartials: '{"2023-01-01":{"min":1}}' }, 'dayPartials', 'day 2023-01-01 is not an 8-entry array'],
     ['no PartitionKey', { ...good, partitionKey: undefined }, 'rowKey', 'entity has no keys'],
@@ -167,6 +189,6 @@ describe('monthTotalsFromEntity', () => {
   });
 
   it('selects the keys, the city and every totals field, and nothing else (not dayPartials)', () => {
-    expect([...TOTAL_PROPERTIES].sort()).toEqual(['PartitionKey', 'RowKey', 'city', ...Object.keys(EMPTY_TOTALS)].sort());
+    expect([...TOTAL_PROPERTIES].sort()).toEqual(['PartitionKey', 'RowKey', 'city', ...Object.keys(EMPTY_TOTALS), 'synthetic'].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertMonth, assertMonthRange, isMonth, monthSpan, yearsOf } from '../../../../functions/core/aggregate/months.ts';
+import { assertMonth, assertMonthRange, isMonth, monthSpan } from '../../../../functions/core/aggregate/months.ts';
 import { ValidationError } from '../../../../functions/errors.ts';
 
 describe('isMonth', () => {
@@ -80,16 +80,5 @@ describe('assertMonthRange', () => {
   it('checks from before to', () => {
     expect(() => assertMonthRange('bad', 'worse', 12)).toThrow(expect.objectContaining({ field: 'from' }) as Error);
     expect(() => assertMonthRange('2023-01', 'worse', 12)).toThrow(expect.objectContaining({ field: 'to' }) as Error);
-  });
-});
-
-describe('yearsOf', () => {
-  it('lists every year the range touches, in order', () => {
-    expect(yearsOf('2021-11', '2024-02')).toEqual(['2021', '2022', '2023', '2024']);
-    expect(yearsOf('2023-01', '2023-12')).toEqual(['2023']);
-  });
-
-  it('pads a year to four digits', () => {
-    expect(yearsOf('0999-01', '1000-01')).toEqual(['0999', '1000']);
   });
 });

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { renderDashboard, ATTRIBUTION } from '../../../../functions/core/dashboard/renderDashboard.ts';
-import { renderCityChart } from '../../../../functions/core/dashboard/renderCityChart.ts';
+import { dashboardData, embedJson } from '../../../../functions/core/dashboard/dashboardData.ts';
+import { DASHBOARD_SCRIPT } from '../../../../functions/core/dashboard/dashboardScript.ts';
 import { escapeHtml } from '../../../../functions/core/dashboard/escapeHtml.ts';
-import { niceScale } from '../../../../functions/core/dashboard/niceScale.ts';
 import { monthlyRowFromEntity, sortMonthlyRows, type MonthlyRow } from '../../../../functions/core/dashboard/monthlyRows.ts';
 
 const row = (over: Partial<MonthlyRow>): MonthlyRow => ({ cityId: 'a', city: 'A', year: 2023, month: 1, min: -1, max: 5, mean: 2, count: 744, missingHours: 0, ...over });
+
+/** The JSON document a rendered page embeds, read back as the page's script reads it. */
+function embedded(html: string): ReturnType<typeof dashboardData> {
+  const match = /<script type="application\/json" id="dashboard-data">([^<]*)<\/script>/.exec(html);
+  return JSON.parse(match![1]!) as ReturnType<typeof dashboardData>;
+}
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in text and attributes', () => {
@@ -13,24 +19,10 @@ describe('escapeHtml', () => {
   });
 });
 
-describe('niceScale', () => {
-  it.each([
-    [-12.3, 33.6, -20, 40],
-    [0.2, 0.9, 0.2, 1],
-    [5, 5, 4, 6],
-  ])('spans %d..%d with round ticks %d..%d', (low, high, min, max) => {
-    const scale = niceScale(low, high);
-    expect(scale.min).toBeCloseTo(min);
-    expect(scale.max).toBeCloseTo(max);
-    expect(scale.ticks[0]).toBeCloseTo(min);
-    expect(scale.ticks.at(-1)).toBeCloseTo(max);
-  });
-});
-
 describe('monthlyRowFromEntity', () => {
-  it('reads totals and keeps a month without readings as nulls', () => {
-    expect(monthlyRowFromEntity({ partitionKey: 'x', rowKey: 'M|2023-07', city: 'X', count: 0, missingHours: 744 })).toEqual(
-      row({ cityId: 'x', city: 'X', month: 7, min: null, max: null, mean: null, count: 0, missingHours: 744 }),
+  it('reads totals and the place, and keeps a month without readings as nulls', () => {
+    expect(monthlyRowFromEntity({ partitionKey: 'x', rowKey: 'M|2023-07', city: 'X', count: 0, missingHours: 744, lat: 42.5, lng: -71 })).toEqual(
+      row({ cityId: 'x', city: 'X', month: 7, min: null, max: null, mean: null, count: 0, missingHours: 744, lat: 42.5, lng: -71 }),
     );
   });
 
@@ -46,35 +38,79 @@ describe('sortMonthlyRows', () => {
   });
 });
 
-describe('renderCityChart', () => {
-  it('breaks the lines at a month without readings instead of bridging it', () => {
-    const svg = renderCityChart([row({ month: 1 }), row({ month: 2, min: null, max: null, mean: null, count: 0 }), row({ month: 3 })], 'c');
-    const mean = /class="line line-mean" d="([^"]*)"/.exec(svg)?.[1] ?? '';
-    expect(mean.match(/[ML]/g)).toEqual(['M', 'M']);
-    expect(svg.match(/class="mean-point"/g)).toHaveLength(2);
-    expect(svg.match(/class="band"/g)).toHaveLength(2);
+describe('dashboardData', () => {
+  it('spans every month from the first to the last, so a gap shows, with each city\'s cells aligned to them', () => {
+    const data = dashboardData([
+      row({ cityId: 'b', city: 'B', lat: 50, lng: 1, year: 2022, month: 12, min: -5, max: 3, mean: -1, count: 700, missingHours: 44 }),
+      row({ cityId: 'a', city: 'A', month: 2 }),
+      row({ cityId: 'b', city: 'B', lat: 50, lng: 1, month: 2, min: null, max: null, mean: null, count: 0, missingHours: 672 }),
+    ], { title: 't' });
+    expect(data.months).toEqual(['2022-12', '2023-01', '2023-02']);
+    expect(data.cities).toEqual([
+      { id: 'a', name: 'A', lat: null, lng: null, m: [null, null, [-1, 5, 2, 744, 0]] },
+      { id: 'b', name: 'B', lat: 50, lng: 1, m: [[-5, 3, -1, 700, 44], null, [null, null, null, 0, 672]] },
+    ]);
+    expect(data).toMatchObject({ days: null, daysUrl: null });
+  });
+
+  it('groups embedded days by city and month', () => {
+    const data = dashboardData([row({})], { title: 't', days: [
+      { cityId: 'a', period: '2023-01-02', min: 1, max: 2, mean: 1.5, missingHours: 0 },
+      { cityId: 'a', period: '2023-02-01', min: null, max: null, mean: null, missingHours: 24 },
+    ] });
+    expect(data.days).toEqual({ a: { '2023-01': [[2, 1, 2, 1.5, 0]], '2023-02': [[1, null, null, null, 24]] } });
+  });
+});
+
+describe('embedJson', () => {
+  it('leaves nothing that can end the script element, and reads back unchanged', () => {
+    const value = { name: '</script><!-- & \u2028\u2029 "x"' };
+    const text = embedJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
 
 describe('renderDashboard', () => {
   it('escapes every data string and loads nothing from elsewhere', () => {
-    const html = renderDashboard([row({ city: '</option><script>alert(1)</script>' })], { title: '<img src=x onerror=alert(1)>' });
+    const html = renderDashboard([row({ city: '</script><script>alert(1)</script>' })], { title: '<img src=x onerror=alert(1)>' });
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain('<img');
-    expect(html).toContain('&lt;/option&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(embedded(html).cities[0]!.name).toBe('</script><script>alert(1)</script>');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!open-meteo\.com\/")/);
     expect(html).toContain("default-src 'none'");
+    expect(html).toContain("connect-src 'self'");
     expect(html).toContain(ATTRIBUTION);
   });
 
-  it('renders one figure and one option per city, only the first visible', () => {
-    const html = renderDashboard([row({ cityId: 'b', city: 'B' }), row({ cityId: 'a', city: 'A' }), row({ cityId: 'a', city: 'A', month: 2 })]);
-    expect([...html.matchAll(/<option value="(s\d)">([^<]*)<\/option>/g)].map((m) => [m[1], m[2]])).toEqual([['s0', 'A'], ['s1', 'B']]);
-    expect(html).toContain('<figure data-series="s0">');
-    expect(html).toContain('<figure data-series="s1" hidden>');
+  it('embeds the data the script draws: days for a file, the API route for a served page', () => {
+    const file = embedded(renderDashboard([row({})], { days: [{ cityId: 'a', period: '2023-01-05', min: 1, max: 2, mean: 1.5, missingHours: 0 }] }));
+    expect(file).toMatchObject({ months: ['2023-01'], daysUrl: null, days: { a: { '2023-01': [[5, 1, 2, 1.5, 0]] } } });
+    const served = embedded(renderDashboard([row({})], { daysUrl: 'aggregates', generatedAt: new Date('2023-09-23T10:00:00Z') }));
+    expect(served).toMatchObject({ days: null, daysUrl: 'aggregates', generatedAt: '2023-09-23T10:00:00.000Z' });
+  });
+
+  it('ships a script that parses', () => {
+    expect(() => new Function(DASHBOARD_SCRIPT)).not.toThrow();
+  });
+
+  it('says which cities are synthetic: a banner, the picker, the caption and the credit line', () => {
+    const html = renderDashboard([row({ cityId: 'a', city: 'A' }), row({ cityId: 'b', city: 'B', synthetic: true })]);
+    expect(html).toContain('<p class="synthetic" role="alert">Synthetic data: 1 of 2 cities have temperatures made up by the Open-Meteo stand-in, not weather');
+    expect([...html.matchAll(/<option value="s\d">([^<]*)<\/option>/g)].map((m) => m[1])).toEqual(['A', 'B (synthetic)']);
+    expect(html).toContain('<figcaption>SYNTHETIC, not weather · ');
+    expect(html).toContain('Cities marked synthetic: made-up data, not from Open-Meteo.');
+    expect(renderDashboard([row({})])).not.toMatch(/Synthetic data|\(synthetic\)|SYNTHETIC|marked synthetic/);
+  });
+
+  it('reads the synthetic mark of an entity into the row', () => {
+    expect(monthlyRowFromEntity({ partitionKey: 'a', rowKey: 'M|2023-01', city: 'A', synthetic: true })?.synthetic).toBe(true);
+    expect(monthlyRowFromEntity({ partitionKey: 'a', rowKey: 'M|2023-01', city: 'A' })).not.toHaveProperty('synthetic');
   });
 
   it('says so when there is no data yet', () => {
-    expect(renderDashboard([])).toContain('No monthly aggregates yet');
+    const html = renderDashboard([]);
+    expect(html).toContain('No monthly aggregates yet');
+    expect(html).not.toContain('<script');
   });
 });

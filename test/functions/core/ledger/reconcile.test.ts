@@ -71,14 +71,14 @@ describe('reconcile', () => {
     expect(report.cityDays).toMatchObject({ requested: 10, fetched: 8, published: 8 });
   });
 
-  it('sums fetched, missing and published days over the done jobs only, and requested over every job', () => {
-    const a = job({ missingDays: 2 });
-    const b = job({ cityId: 'salem-ma', start: '2023-02-01', end: '2023-02-03', fetchedDays: 3, missingDays: 3, publishedEvents: 3 });
-    const failed = job({ cityId: 'lynn-ma', status: 'failed', fetchedDays: 4, missingDays: 4, publishedEvents: 4 });
+  it('sums fetched, missing, published and synthetic days over the done jobs only, and requested over every job', () => {
+    const a = job({ missingDays: 2, syntheticDays: 4 });
+    const b = job({ cityId: 'salem-ma', start: '2023-02-01', end: '2023-02-03', fetchedDays: 3, missingDays: 3, publishedEvents: 3, syntheticDays: 3 });
+    const failed = job({ cityId: 'lynn-ma', status: 'failed', fetchedDays: 4, missingDays: 4, publishedEvents: 4, syntheticDays: 4 });
     const aggregated = new Set([...allDays(a), ...allDays(b)]);
     const report = reconcile({ runId: 'r', file: { ...file, jobs: 3, cityDaysRequested: 23 }, jobs: [a, b, failed], aggregated, deadLettered: new Set() });
     expect(report.cityDays).toEqual({
-      requested: 23, fetched: 13, missing: 5, published: 13, aggregated: 13, deadLettered: 0, notFetched: 10, unaccounted: 0,
+      requested: 23, fetched: 13, missing: 5, published: 13, synthetic: 7, aggregated: 13, deadLettered: 0, notFetched: 10, unaccounted: 0,
     });
     expect(report.jobs).toEqual({ planned: 3, done: 2, rejected: 0, failed: 1, pending: 0 });
     expect(report).toMatchObject({ state: 'complete', balanced: true, problems: [] });
@@ -90,9 +90,9 @@ describe('reconcile', () => {
       runId: 'r7',
       state: 'complete',
       balanced: true,
-      cities: { accepted: 0, rejected: 0 },
+      cities: { accepted: 0, rejected: 0, duplicateLines: 0 },
       jobs: { planned: 1, done: 1, rejected: 0, failed: 0, pending: 0 },
-      cityDays: { requested: 10, fetched: 10, missing: 0, published: 10, aggregated: 10, deadLettered: 0, notFetched: 0, unaccounted: 0 },
+      cityDays: { requested: 10, fetched: 10, missing: 0, published: 10, synthetic: 0, aggregated: 10, deadLettered: 0, notFetched: 0, unaccounted: 0 },
       problems: [],
     });
   });

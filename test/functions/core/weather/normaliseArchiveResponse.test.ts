@@ -23,7 +23,7 @@ describe('normaliseArchiveResponse', () => {
     expect(events.map((e) => e.date)).toEqual(['2023-01-01', '2023-01-02', '2023-01-03']);
     expect(events.every((e) => e.hourly.length === 24)).toBe(true);
     expect(events[1]?.hourly).toEqual(Array.from({ length: 24 }, (_, h) => (24 + h) / 10));
-    expect(stats).toEqual({ days: 3, missingDays: 0, nullHours: 0, invalidValues: 0 });
+    expect(stats).toEqual({ days: 3, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 });
     expect(events[0]).toMatchObject({
       v: 1,
       cityId: 'peabody-ma-usa',
@@ -37,6 +37,12 @@ describe('normaliseArchiveResponse', () => {
     });
   });
 
+  it('marks every event of a synthetic response, names no real model for it, and counts its days', () => {
+    const { events, stats } = normaliseArchiveResponse({ ...response(hours('2023-01-01T00:00', 72, () => 1)), synthetic: true }, job, options);
+    expect(events.map((e) => e.source)).toEqual(Array(3).fill({ api: 'open-meteo-archive', model: 'synthetic', synthetic: true, fetchedAt: options.fetchedAt, runId: 'run-1' }));
+    expect(stats.syntheticDays).toBe(3);
+  });
+
   it('keeps nulls as nulls, never zero, and counts them', () => {
     const { events, stats } = normaliseArchiveResponse(response(hours('2023-01-01T00:00', 72, (i) => (i % 5 === 0 ? null : 1))), job, options);
     expect(events[0]?.hourly[0]).toBeNull();
@@ -48,7 +54,7 @@ describe('normaliseArchiveResponse', () => {
   it('turns a day the response does not cover into 24 nulls and counts it', () => {
     const { events, stats } = normaliseArchiveResponse(response(hours('2023-01-01T00:00', 48, () => 2)), job, options);
     expect(events[2]?.hourly).toEqual(new Array(24).fill(null));
-    expect(stats).toEqual({ days: 3, missingDays: 1, nullHours: 24, invalidValues: 0 });
+    expect(stats).toEqual({ days: 3, missingDays: 1, nullHours: 24, invalidValues: 0, syntheticDays: 0 });
   });
 
   it('leaves the hours of a partly covered day that the response lacks as null', () => {

@@ -32,9 +32,33 @@ describe('validateArchiveResponse', () => {
     });
   });
 
+  it('keeps a stand-in\'s "synthetic": true, and only true', () => {
+    expect(validateArchiveResponse({ ...good(), synthetic: true }).synthetic).toBe(true);
+    expect(validateArchiveResponse({ ...good(), synthetic: 'yes' })).not.toHaveProperty('synthetic');
+    expect(validateArchiveResponse(good())).not.toHaveProperty('synthetic');
+  });
+
   it('accepts a body without elevation (the recorded data has none)', () => {
     const { elevation: _drop, ...body } = good();
     expect(validateArchiveResponse(body).elevation).toBeUndefined();
+  });
+
+  it('accepts hour after hour across midnight, month and year ends, a leap day and 1970', () => {
+    for (const first of ['1969-12-30T20:00', '2024-02-27T00:00', '2023-12-30T05:00', '2023-01-01T00:00']) {
+      const start = Date.parse(`${first}:00Z`);
+      const time = Array.from({ length: 24 * 3 + 7 }, (_, i) => new Date(start + i * 3_600_000).toISOString().slice(0, 16));
+      expect(validateArchiveResponse(withHourly(time, time.map(() => 1))).hourly.time).toEqual(time);
+    }
+  });
+
+  it.each<[string, string[]]>([
+    ['an hour without its leading zero', ['2023-01-01T00:00', '2023-01-01T01:00', '2023-01-01T2:00']],
+    ['a day after the month\'s last', ['2023-01-31T22:00', '2023-01-31T23:00', '2023-01-32T00:00']],
+    ['the same day again after 23:00', ['2023-01-31T22:00', '2023-01-31T23:00', '2023-01-31T00:00']],
+    ['the same day again after 23:00 in 1969', ['1969-12-31T22:00', '1969-12-31T23:00', '1969-12-31T00:00']],
+    ['an hour skipped after several good ones', ['2023-01-01T08:00', '2023-01-01T09:00', '2023-01-01T11:00']],
+  ])('throws for %s after hours that were fine, naming the offending one', (_label, time) => {
+    expect(() => validateArchiveResponse(withHourly(time, [1, 2, 3]))).toThrow(expect.objectContaining({ field: 'hourly.time[2]' }));
   });
 
   it.each<[string, unknown, string]>([

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { createSharedQuotaGate, type QuotaStore, type SharedQuotaGate } from '../../../../functions/core/weather/sharedQuotaGate.ts';
+import { planClaims, planExhaust, windowRowKey, windowStartOf, type WindowState } from '../../../../functions/core/weather/quotaWindows.ts';
+import type { LimitWindow } from '../../../../functions/core/weather/rateLimiter.ts';
+import type { GateClock } from '../../../../functions/core/weather/limiterGate.ts';
+import { QuotaWaitError } from '../../../../functions/errors.ts';
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Virtual time shared by several gates: a sleep is a timer, and `run` moves time to the next one once all else has settled. */
+function virtualTime(start = 0) {
+  let now = start;
+  const timers: { at: number; resolve: () => void }[] = [];
+  const clock: GateClock = { now: () => now, sleep: (ms) => new Promise<void>((resolve) => timers.push({ at: now + ms, resolve })) };
+  return {
+    clock,
+    now: () => now,
+    async run(until: () => boolean, limitMs = 10 * 86_400_000): Promise<void> {
+      for (;;) {
+        await settle();
+        if (until()) return;
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers.shift();
+        if (!next) throw new Error('nothing left to wait for, and not done');
+        if (next.at > start + limitMs) throw new Error('ran out of virtual time');
+        now = next.at;
+        next.resolve();
+      }
+    },
+  };
+}
+
+/** The store as the table adapter runs it (the same pure planning), in memory; `down` makes it unreachable. */
+function memoryStore(down: () => boolean = () => false) {
+  const rows = new Map<string, WindowState>();
+  const state = { rows, down: false, claims: 0, exhausts: 0 };
+  const store: QuotaStore = {
+    async claim(claims) {
+      if (state.down || down()) throw new Error('ECONNREFUSED');
+      state.claims++;
+      const keys = claims.map((c) => windowRowKey(c.window, c.start));
+      const { writes, results } = planClaims(keys.map((k) => rows.get(k)), claims);
+      writes.forEach((w, i) => w && rows.set(keys[i]!, w));
+      return results;
+    },
+    async exhaust(window, start) {
+      if (state.down) throw new Error('ECONNREFUSED');
+      state.exhausts++;
+      const key = windowRowKey(window, start);
+      const next = planExhaust(rows.get(key), window, start);
+      if (next) rows.set(key, next);
+    },
+  };
+  return { store, state };
+}
+
+const windows = (perMinute: number, perHour: number, perDay: number): LimitWindow[] => [
+  { name: 'minute', windowMs: 60_000, limit: perMinute },
+  { name: 'hour', windowMs: 3_600_000, limit: perHour },
+  { name: 'day', windowMs: 86_400_000, limit: perDay },
+];
+
+/** Spent weight per fixed window start, as the API counts it. */
+function perWindow(log: readonly { at: number; weight: number }[], windowMs: number): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const { at, weight } of log) totals.set(Math.floor(at / windowMs), (totals.get(Math.floor(at / windowMs)) ?? 0) + weight);
+  return totals;
+}
+
+/** `instances` gates on one store, each with `callers` callers that call as fast as admitted. */
+async function drive(options: { instances: number; callers: number; calls: number; limits: LimitWindow[]; weight: (i: number) => number; down?: (now: number) => boolean }) {
+  const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+  const { store, state } = memoryStore(() => options.down?.(time.now()) ?? false);
+  const gates: SharedQuotaGate[] = Array.from({ length: options.instances }, () =>
+    createSharedQuotaGate({ windows: options.limits, store, instances: options.instances, clock: time.clock, maxWaitMs: 10 * 86_400_000 }),
+  );
+  const log: { at: number; weight: number; instance: number }[] = [];
+  let issued = 0;
+  const workers = gates.flatMap((gate, instance) =>
+    Array.from({ length: options.callers }, async () => {
+      while (issued < options.calls) {
+        const weight = options.weight(issued++);
+        const { admittedAt } = await gate.acquire(weight);
+        log.push({ at: admittedAt, weight, instance });
+      }
+    }),
+  );
+  let finished = 0;
+  for (const worker of workers) void worker.then(() => finished++);
+  await time.run(() => finished === workers.length);
+  return { log, state, gates, time };
+}
+
+describe('createSharedQuotaGate', () => {
+  it.each([
+    ['the minute binds', windows(60, 5_000, 10_000)],
+    ['the hour and the day bind too', windows(60, 300, 500)],
+  ])('keeps every minute, hour and day within the limit across instances (%s)', async (_label, limits) => {
+    const { log } = await drive({ instances: 6, callers: 4, calls: 600, limits, weight: (i) => [1, 1, 1.73, 2.61][i % 4]! });
+    for (const window of limits) {
+      const spent = perWindow(log, window.windowMs);
+      for (const total of spent.values()) expect(total).toBeLessThanOrEqual(window.limit + 1e-9);
+      // Where a longer window binds, it is spent but for what each instance holds short of one more call.
+      if (window.limit <= 500) expect(Math.max(...spent.values())).toBeGreaterThan(window.limit - 6 * 2.61);
+    }
+  });
+
+  it('spends at least 90 % of each full minute with six instances competing, in few claims', async () => {
+    const limits = windows(600, 50_000, 100_000);
+    const { log, state } = await drive({ instances: 6, callers: 16, calls: 4_000, limits, weight: (i) => [1, 1, 1.73, 2.61][i % 4]! });
+    // Full minutes (not the first, partial one; not the last, when the work ran out) are ≥ 90 % spent.
+    const minutes = [...perWindow(log, 60_000)].sort(([a], [b]) => a - b).slice(1, -1);
+    expect(minutes.length).toBeGreaterThan(5);
+    for (const [, spent] of minutes) expect(spent).toBeGreaterThanOrEqual(0.9 * 600);
+    // Slices, not a store round trip per call.
+    expect(state.claims).toBeLessThan(log.length / 5);
+  });
+
+  it('waits in-process for the next minute when this minute is spent', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+    const { store } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(4, 100, 1_000), store, instances: 1, clock: time.clock });
+    const admitted: number[] = [];
+    const done = Promise.all(Array.from({ length: 6 }, () => gate.acquire(1).then((a) => admitted.push(a.admittedAt))));
+    await time.run(() => admitted.length === 6);
+    await done;
+    const minuteStart = Date.parse('2025-03-04T09:31:00Z');
+    expect(admitted.slice(0, 4).every((t) => t < minuteStart)).toBe(true);
+    // The next minute's calls wait for the guard band after the boundary as well.
+    expect(admitted.slice(4)).toEqual([minuteStart + 1_000, minuteStart + 1_000]);
+  });
+
+  it('hands a long wait (the hour spent) back as a QuotaWaitError naming the window', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+    const { store } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(10, 3, 1_000), store, instances: 1, clock: time.clock });
+    for (let i = 0; i < 3; i++) await gate.acquire(1);
+    const refused = gate.acquire(1).catch((error: unknown) => error);
+    let result: unknown;
+    void refused.then((r) => (result = r));
+    await time.run(() => result !== undefined);
+    expect(result).toBeInstanceOf(QuotaWaitError);
+    expect(result).toMatchObject({ window: 'hour', retryAfterMs: Date.parse('2025-03-04T10:00:00Z') - Date.parse('2025-03-04T09:30:10Z') });
+    // Nothing was spent for it, and the gate still admits once the hour is over.
+    await expect(gate.acquire(1).catch((e: unknown) => e)).resolves.toBeInstanceOf(QuotaWaitError);
+  });
+
+  it('falls back to limit / instances per window while the store is unreachable, so the instances together stay within the limit', async () => {
+    const limits = windows(60, 500, 1_000);
+    const from = Date.parse('2025-03-04T09:31:00Z');
+    const to = Date.parse('2025-03-04T09:34:00Z');
+    const { log, gates } = await drive({ instances: 6, callers: 2, calls: 600, limits, weight: () => 1, down: (now) => now >= from && now < to });
+    const outage = log.filter((e) => e.at >= from + 1_000 && e.at < to);
+    // Slowed to the shares: each instance at most 10 a minute, and the outage minutes well below the full 60.
+    for (const [minute, spent] of perWindow(outage, 60_000)) {
+      expect(spent, `minute ${minute}`).toBeLessThanOrEqual(60);
+      for (let instance = 0; instance < 6; instance++) {
+        expect(outage.filter((e) => e.instance === instance && Math.floor(e.at / 60_000) === minute).length).toBeLessThanOrEqual(10);
+      }
+    }
+    expect(outage.length).toBeGreaterThan(0);
+    expect(gates.reduce((sum, g) => sum + g.stats().fallbackCalls, 0)).toBeGreaterThan(0);
+    expect(gates.every((g) => g.stats().storeErrors > 0)).toBe(true);
+  });
+
+  it('reports weight spent on the fallback share once the store is back, so others cannot claim it again', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 10, clock: time.clock, storeRetryMs: 5_000 });
+    state.down = true;
+    for (let i = 0; i < 6; i++) await gate.acquire(1); // the fallback share: 60 / 10
+    state.down = false;
+    let admitted = 0;
+    void gate.acquire(1).then(() => admitted++);
+    await time.run(() => admitted === 1);
+    const row = state.rows.get(windowRowKey({ name: 'minute', windowMs: 60_000, limit: 60 }, windowStartOf({ name: 'minute', windowMs: 60_000, limit: 60 }, time.now())));
+    // The six fallback calls are counted in the shared minute along with the new slice.
+    expect(row!.claimed).toBeGreaterThanOrEqual(7);
+  });
+
+  it('stops spending a window the API says is full, and no other instance claims more of it', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+    const { store, state } = memoryStore();
+    const limits = windows(60, 500, 1_000);
+    const [a, b] = [0, 1].map(() => createSharedQuotaGate({ windows: limits, store, instances: 2, clock: time.clock }));
+    await a!.acquire(1);
+    await b!.acquire(1);
+    await a!.exceeded('minute');
+    expect(state.exhausts).toBe(1);
+    const admitted: number[] = [];
+    void a!.acquire(1).then((r) => admitted.push(r.admittedAt));
+    // b may spend what it already holds (claimed before the 429), then waits like a.
+    const held = 2 - 1; // b's first slice was twice the need, and one call spent it
+    for (let i = 0; i < held; i++) void b!.acquire(1).then((r) => admitted.push(r.admittedAt));
+    void b!.acquire(1).then((r) => admitted.push(r.admittedAt));
+    await time.run(() => admitted.length === held + 2);
+    const nextMinute = Date.parse('2025-03-04T09:31:00Z');
+    expect(admitted.filter((t) => t < nextMinute)).toHaveLength(held);
+    expect(admitted.filter((t) => t >= nextMinute)).toHaveLength(2);
+  });
+
+  it('rejects a weight that can never fit without blocking the callers behind it', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
+    const gate = createSharedQuotaGate({ windows: windows(5, 100, 1_000), store: memoryStore().store, instances: 1, clock: time.clock });
+    await expect(gate.acquire(6)).rejects.toThrow(/can never fit the minute limit of 5/);
+    await expect(gate.acquire(0)).rejects.toThrow(RangeError);
+    await expect(gate.acquire(5)).resolves.toMatchObject({ waitedMs: 0 });
+  });
+});
