@@ -9,8 +9,8 @@ const row: QueryRow = {
 
 describe('columnsFor', () => {
   it('names the city columns when grouping by city and the where-columns when folding cities together', () => {
-    expect(columnsFor({ city: true, time: 'month' })).toEqual(['cityId', 'city', 'lat', 'lng', 'period', 'year', 'month', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt']);
-    expect(columnsFor({ city: false, time: 'day' })).toEqual(['period', 'year', 'month', 'day', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'minCity', 'minCityId', 'maxCity', 'maxCityId', 'cities']);
+    expect(columnsFor({ city: true, time: 'month' })).toEqual(['cityId', 'city', 'lat', 'lng', 'period', 'year', 'month', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'synthetic']);
+    expect(columnsFor({ city: false, time: 'day' })).toEqual(['period', 'year', 'month', 'day', 'min', 'max', 'mean', 'sum', 'count', 'missingHours', 'days', 'minAt', 'maxAt', 'minCity', 'minCityId', 'maxCity', 'maxCityId', 'cities', 'synthetic']);
     expect(columnsFor({ city: false, time: 'none' })).not.toContain('year');
   });
 });
@@ -27,8 +27,8 @@ describe('pickColumns', () => {
 describe('csvLine', () => {
   it('writes the same columns as the JSON row, quoting names with commas', () => {
     const columns = columnsFor({ city: true, time: 'month' });
-    expect(csvHeader(columns)).toBe('cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt\r\n');
-    expect(csvLine(row, columns)).toBe('peabody-ma-usa,"Peabody, MA, USA",42.5,-71,2023-01,2023,1,-3.5,12,1.25,930,744,0,31,2023-01-05T06:00:00Z,2023-01-12T15:00:00Z\r\n');
+    expect(csvHeader(columns)).toBe('cityId,city,lat,lng,period,year,month,min,max,mean,sum,count,missingHours,days,minAt,maxAt,synthetic\r\n');
+    expect(csvLine(row, columns)).toBe('peabody-ma-usa,"Peabody, MA, USA",42.5,-71,2023-01,2023,1,-3.5,12,1.25,930,744,0,31,2023-01-05T06:00:00Z,2023-01-12T15:00:00Z,\r\n');
   });
 });
 
