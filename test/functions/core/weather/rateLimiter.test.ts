@@ -122,4 +122,20 @@ describe('tryAcquire', () => {
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('throws for weight %s', (weight) => {
     expect(() => tryAcquire(EMPTY_LIMITER, windows, weight, 0)).toThrow(RangeError);
   });
+
+  it('drops an entry exactly as old as the longest window (it no longer counts) and keeps one a millisecond younger', () => {
+    const state: LimiterState = { entries: [{ at: 0, weight: 1 }, { at: 1, weight: 1 }] };
+    const d = tryAcquire(state, windows, 1, 60_000);
+    expect(d.allowed && d.state.entries).toEqual([{ at: 1, weight: 1 }, { at: 60_000, weight: 1 }]);
+  });
+
+  it('names the first of two windows that need the same wait', () => {
+    const twins: LimitWindow[] = [{ name: 'first', windowMs: 1_000, limit: 1 }, { name: 'second', windowMs: 1_000, limit: 1 }];
+    expect(tryAcquire({ entries: [{ at: 0, weight: 1 }] }, twins, 1, 400)).toEqual({ allowed: false, waitMs: 600, window: 'first' });
+  });
+
+  it('says which weight it refuses', () => {
+    expect(() => tryAcquire(EMPTY_LIMITER, windows, 0, 0)).toThrow(new RangeError('weight must be a positive number, got 0'));
+  });
 });
+
