@@ -130,3 +130,22 @@ describe('describeValue', () => {
     expect(describeValue(value)).toBe(expected);
   });
 });
+
+describe('parseCityLine at its limits', () => {
+  it('accepts a name of exactly 200 characters (after trimming)', () => {
+    const name = 'n'.repeat(200);
+    expect(parseCityLine(JSON.stringify({ city: ` ${name} `, lat: 1, lng: 1 }), 1)).toMatchObject({ ok: true, city: name });
+  });
+
+  it('quotes a bad string of exactly 40 characters and only summarises a longer one', () => {
+    expect(describeValue('s'.repeat(40))).toBe(`"${'s'.repeat(40)}"`);
+    expect(parseCityLine(JSON.stringify({ city: 'A', lat: 1, lng: 1, start: 's'.repeat(40), end: '2023-01-01' }), 1)).toMatchObject({
+      reason: `start must be a calendar date YYYY-MM-DD, got "${'s'.repeat(40)}"`,
+    });
+  });
+
+  it("gives the parser's own message for a line that is not JSON, whole (it is short)", () => {
+    expect(parseCityLine('{"city": x}', 6)).toEqual({ ok: false, line: 6, reason: `not valid JSON: Unexpected token 'x', "{"city": x}" is not valid JSON` });
+  });
+});
+
