@@ -90,7 +90,8 @@ describe('fetchCityWeather', () => {
     await fetchCityWeather(j, world.deps(), world.context());
     const [first] = await responses(j.cityId);
     const etag = (await container().getBlobClient(first!.name).getProperties()).etag;
-    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond: a later fetchedAt
+    const firstDone = Date.now();
+    await waitUntil(() => Date.now() > firstDone, 1_000, 'a later millisecond (a later fetchedAt)');
     await fetchCityWeather(j, world.deps(), world.context());
     const kept = await responses(j.cityId);
     expect(kept).toHaveLength(2);
