@@ -79,6 +79,7 @@ describe('validateArchiveResponse', () => {
     ['an hour 24', withHourly(['2023-01-01T24:00'], [1]), 'hourly.time[0]'],
     ['a time with a zone', withHourly(['2023-01-01T00:00Z'], [1]), 'hourly.time[0]'],
     ['a numeric time', withHourly([1672531200], [1]), 'hourly.time[0]'],
+    ['an empty first time (it must not pass as the hour before it)', withHourly(['', '2023-01-01T00:00'], [1, 2]), 'hourly.time[0]'],
     ['a gap of two hours', withHourly(['2023-01-01T00:00', '2023-01-01T02:00'], [1, 2]), 'hourly.time[1]'],
     ['hours out of order', withHourly(['2023-01-01T01:00', '2023-01-01T00:00'], [1, 2]), 'hourly.time[1]'],
     ['a repeated hour', withHourly(['2023-01-01T01:00', '2023-01-01T01:00'], [1, 2]), 'hourly.time[1]'],
