@@ -131,3 +131,22 @@ describe('validateArchiveResponse, exactly', () => {
     expect(() => validateArchiveResponse(body)).toThrow(`Open-Meteo response: ${message}`);
   });
 });
+
+describe('validateArchiveResponse after a good stamp', () => {
+  // The stamp after a good one is checked against a prediction of its text before any parsing: whatever the
+  // prediction, only the real next hour may pass. Near misses of the prediction for each kind of hour:
+  it.each<[string, string]>([
+    ['2023-01-01T09:00', '2023-01-01TStryker was here!10:00'], // what Stryker's string mutant of the padding predicts
+    ['2023-01-01T05:00', ''],
+    ['2023-01-01T05:00', '2023-01-01T05:0006:00'],
+    ['2023-01-01T09:00', '2023-01-01T010:00'],
+    ['2023-01-01T22:00', '2023-01-01T023:00'],
+    ['2023-01-01T23:00', '2023-01-01T24:00'],
+    ['2023-01-01T23:00', '2023-01-01T023:00'],
+    ['2023-01-01T23:00', '2023-01-01T23:00'],
+    ['2023-01-01T23:00', '2023-01-02T00:00:00.000Z'],
+    ['1969-12-31T23:00', '1969-12-31T24:00'],
+  ])('refuses %s followed by %j', (first, second) => {
+    expect(() => validateArchiveResponse(withHourly([first, second], [1, 2]))).toThrow(expect.objectContaining({ field: 'hourly.time[1]' }));
+  });
+});
