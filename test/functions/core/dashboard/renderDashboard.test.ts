@@ -116,3 +116,38 @@ describe('renderDashboard', () => {
     expect(html).not.toContain('<script');
   });
 });
+
+describe('renderDashboard, the page around the data', () => {
+  const sub = (html: string) => /<p class="sub">([^<]*)<\/p>/.exec(html)?.[1];
+
+  it('says under the title how many cities, which months and when it was made', () => {
+    const one = renderDashboard([row({ year: 2023, month: 12 })]);
+    expect(sub(one)).toBe('1 city · Dec 2023 – Dec 2023 · hourly 2 m air temperature, UTC months');
+    const many = renderDashboard([row({ cityId: 'a', month: 1 }), row({ cityId: 'b', city: 'B', year: 2024, month: 10 })], { generatedAt: new Date('2024-11-02T07:45:59.999Z') });
+    expect(sub(many)).toBe('2 cities · Jan 2023 – Oct 2024 · hourly 2 m air temperature, UTC months · generated 2024-11-02 07:45 UTC');
+  });
+
+  it('is titled "Monthly temperatures" unless told otherwise, and says it needs JavaScript', () => {
+    const html = renderDashboard([row({})]);
+    expect(html).toContain('<title>Monthly temperatures</title>');
+    expect(html).toContain('<h1>Monthly temperatures</h1>');
+    expect(html).toContain('<noscript><p class="warn">This page draws its charts with JavaScript.</p></noscript>');
+    expect(html).toContain(`<script>${DASHBOARD_SCRIPT}</script>`);
+    expect(html).toContain('</noscript>\n\n<section id="overview">'); // the parts joined by newlines
+  });
+
+  it('says "1 of 1 city has" for a lone synthetic city, and no banner or credit note without one', () => {
+    const html = renderDashboard([row({ synthetic: true })]);
+    expect(html).toContain('Synthetic data: 1 of 1 city has temperatures made up by the Open-Meteo stand-in');
+    const plain = renderDashboard([row({})]);
+    expect(plain).toContain(`<h1>Monthly temperatures</h1>\n<p class="sub">`);
+    expect(plain).toContain(`<footer>${ATTRIBUTION} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>`);
+  });
+
+  it('says there is nothing yet for no rows, without a subtitle or script', () => {
+    const html = renderDashboard([]);
+    expect(html).toContain('<p>No monthly aggregates yet: run a city file through the pipeline first.</p>');
+    expect(sub(html)).toBeUndefined();
+    expect(html).not.toContain('<script>');
+  });
+});
