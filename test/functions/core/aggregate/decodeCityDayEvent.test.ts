@@ -20,6 +20,11 @@ describe('decodeCityDayEvent', () => {
     expect(decodeCityDayEvent(makeEvent({ elevation: 0 })).ok).toBe(true);
   });
 
+  it('accepts a source marked synthetic: true', () => {
+    const event = makeEvent({ source: { api: 'a', fetchedAt: '2023-09-23T10:00:00Z', synthetic: true } });
+    expect(decodeCityDayEvent(event)).toEqual({ ok: true, event });
+  });
+
   it('accepts nulls as missing readings', () => {
     const result = decodeCityDayEvent(makeEvent({ hourly: hourly({ 3: null }) as (number | null)[] }));
     expect(result.ok).toBe(true);
