@@ -78,3 +78,13 @@ describe('compareExtremes', () => {
   });
 });
 
+describe('groupRow', () => {
+  it('gives the place only to a row grouped by city', () => {
+    const group = emptyGroup();
+    addPart(group, part({}));
+    expect(groupRow(group, { city: false, time: 'month' }, '2023-01')).not.toHaveProperty('lat');
+    expect(groupRow(group, { city: false, time: 'month' }, '2023-01')).not.toHaveProperty('cityId');
+    expect(groupRow(group, { city: true, time: 'month' }, '2023-01')).toMatchObject({ cityId: 'a', city: 'A', lat: 10, lng: 20 });
+  });
+});
+
