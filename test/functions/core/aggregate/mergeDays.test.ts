@@ -191,3 +191,12 @@ describe('rebaseDays, unit by unit', () => {
     expect(rebaseDays(stored, [raw]).month.get('2023-01-01')).toBe(raw);
   });
 });
+
+describe('compareVersions and the synthetic mark', () => {
+  it('tells a made-up day from a measured one with the same numbers and fetch time, in both orders', () => {
+    const measured = day('2023-01-01', '2023-01-02T00:00:00Z', complete);
+    const madeUp: DayRecord = { ...measured, synthetic: true };
+    expect(compareVersions(madeUp, measured)).not.toBe(0);
+    expect(Math.sign(compareVersions(madeUp, measured))).toBe(-Math.sign(compareVersions(measured, madeUp)));
+  });
+});

@@ -151,3 +151,10 @@ describe('renderDashboard, the page around the data', () => {
     expect(html).not.toContain('<script>');
   });
 });
+
+describe('dashboardData of nothing', () => {
+  it('has no months and no cities', () => {
+    expect(dashboardData([], { title: 't' })).toMatchObject({ months: [], cities: [] });
+  });
+});
+

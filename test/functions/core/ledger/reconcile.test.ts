@@ -126,3 +126,10 @@ describe('reconcile', () => {
     expect(report.problems[49]).toBe('peabody-ma-usa 2023-02-19: fetched but neither aggregated nor dead-lettered');
   });
 });
+
+describe('reconcile, the file', () => {
+  it('names the city file of the run in the report', () => {
+    const j = job();
+    expect(reconcile({ runId: 'r', file, jobs: [j], aggregated: allDays(j), deadLettered: new Set() })).toMatchObject({ file: 'us.jsonl' });
+  });
+});
