@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'infra/**/*.json', '.demo/**', 'out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'infra/**/*.json', '.demo/**', 'out/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -76,7 +76,7 @@ const trigger = (name: string): Binding => {
   return triggers[0] as Binding;
 };
 
-describe('the compiled app under the Functions Node worker', () => {
+describe('the compiled app under a stand-in for the Functions Node worker (workerStandIn.mjs, not the real worker)', () => {
   it('registers every function with the v4 programming model and a handler', () => {
     expect(report.programmingModel?.name).toBe('@azure/functions');
     expect(report.registrations.map((r) => r.name).sort()).toEqual(

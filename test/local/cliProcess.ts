@@ -12,6 +12,8 @@ export interface Launched {
   child: ChildProcess;
   /** Everything written to stdout so far. */
   output(): string;
+  /** Everything written to stderr so far (where the CLIs log). */
+  errors(): string;
   finished: Promise<Finished>;
 }
 
@@ -30,7 +32,7 @@ export function launch(script: string, args: string[], options: { env?: NodeJS.P
       resolve({ code, stdout, stderr });
     }),
   );
-  return { child, output: () => stdout, finished };
+  return { child, output: () => stdout, errors: () => stderr, finished };
 }
 
 /** For afterEach: kills whatever a failed test left running. */

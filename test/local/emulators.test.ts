@@ -1,6 +1,7 @@
 // `npm run emulators`, run as users run it (its own Node process): Azurite, the Event Hubs emulator with its Kafka
 // endpoint, and the health endpoint; --help, port options, and a taken port named with the option that moves it.
-// The run on the usual fixed ports is skipped (with a message) where something else holds one of them.
+// The run on the usual fixed ports is skipped (with a message) where something else holds one of them: the launch
+// itself is the probe (a port free at a separate probe can be taken before the launch binds it on a shared machine).
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -20,8 +21,6 @@ const free = (port: number) =>
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-const busy = (await Promise.all(PORTS.map(async (port) => ((await free(port)) ? undefined : port)))).filter((p) => p !== undefined);
-if (busy.length > 0) console.warn(`skipping the npm run emulators test on its default ports: port(s) ${busy.join(', ')} in use`);
 
 afterEach(killLaunched);
 
@@ -129,11 +128,23 @@ describe('npm run emulators', () => {
     await waitUntil(() => children.every((pid) => !alive(pid)), 15_000, `child processes ${children.join(', ')} (health was ${status}) to end`);
   }, 90_000);
 
-  describe.skipIf(busy.length > 0)('on its usual ports', () => {
-    it('serves Azurite on 10000-10002, AMQP on 5672, Kafka on 9092 and health on 5300, and lets go of all of them on Ctrl-C', async () => {
+  describe('on its usual ports', () => {
+    it('serves Azurite on 10000-10002, AMQP on 5672, Kafka on 9092 and health on 5300, and lets go of all of them on Ctrl-C', async ({ skip }) => {
       const running = launch(SCRIPT, []);
+      let exited = false;
+      void running.finished.then(() => (exited = true));
+      await waitUntil(() => exited || /Health: +http/.test(running.output()), 60_000, 'the emulators banner or an exit');
+      if (exited) {
+        const { code, stderr } = await running.finished;
+        const taken = /Port (\d+) \(.+\) is in use|A port is in use \(([^)]*)\)/.exec(stderr);
+        if (code === 2 && taken) {
+          console.warn(`skipping the npm run emulators test on its default ports: ${taken[0]}`);
+          skip(taken[0]);
+        }
+        throw new Error(`npm run emulators exited with code ${code} before its banner:\n${stderr}`);
+      }
       try {
-        const output = await banner(running);
+        const output = running.output();
         const storage = field(output, 'Storage (Azurite):');
         const eventHubs = field(output, 'Event Hubs:');
         expect(storage).toContain('BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1');

@@ -73,7 +73,8 @@ export function validateArchiveResponse(body: unknown): ArchiveResponse {
     const text = time[i];
     // The hour after the previous one, as the API writes it, matches exactly in a well-formed response: that
     // comparison settles it (parsing every stamp was ~10% of the app's CPU in the seed). Anything else is parsed.
-    const at = text === next.text ? next.at : typeof text === 'string' ? parseHour(text) : undefined;
+    // (Not for the first stamp: there is no prediction yet, and an empty first stamp must not match the initial '').
+    const at = i > 0 && text === next.text ? next.at : typeof text === 'string' ? parseHour(text) : undefined;
     if (at === undefined) throw new ArchiveResponseError(`hourly.time[${i}]`, `must be an hour YYYY-MM-DDTHH:00, got ${JSON.stringify(text)}`);
     if (previous !== undefined && at !== previous + HOUR_MS) {
       throw new ArchiveResponseError(`hourly.time[${i}]`, `${text} does not follow ${time[i - 1] as string} by one hour`);

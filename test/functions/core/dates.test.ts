@@ -211,3 +211,43 @@ describe('toDateString', () => {
     expect(() => toDateString(new Date('nope'))).toThrow(/instant is not a valid Date/);
   });
 });
+
+describe('isValidDate, character by character', () => {
+  it.each([
+    ['2023/01-01', 'another separator after the year'],
+    ['2023-01/01', 'another separator after the month'],
+    ['2023-0:-01', 'a character just above 9 in the month (":" would read as digit 10)'],
+    ['2023-1/-01', 'a character just below 0 in the month ("/" would read as digit -1)'],
+    ['2023-01-0:', 'a character just above 9 in the day'],
+    ['20x3-01-01', 'a letter in the year'],
+  ])('rejects %j (%s)', (date) => {
+    expect(isValidDate(date)).toBe(false);
+  });
+});
+
+/** The ValidationError `run` throws (fails the test when it throws none). */
+function refusal(run: () => unknown): ValidationError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  throw new Error('no ValidationError thrown');
+}
+
+describe('the date helpers refuse bad input naming the field', () => {
+  it.each<[string, () => unknown, string, string]>([
+    ['addDays with an invalid date', () => addDays('2023-02-30', 1), 'date', 'date must be a calendar date YYYY-MM-DD, got "2023-02-30"'],
+    ['addDays with a fractional count', () => addDays('2023-01-01', 1.5), 'days', 'days must be a whole number, got 1.5'],
+    ['toDateString with an invalid Date', () => toDateString(new Date('nope')), 'instant', 'instant is not a valid Date'],
+    ['eachDay with end before start', () => eachDay('2023-01-02', '2023-01-01'), 'end', 'end (2023-01-01) is before start (2023-01-02)'],
+    ['splitIntoWindows with a window of 0', () => splitIntoWindows('2023-01-01', '2023-01-31', 0), 'windowDays', 'windowDays must be a whole number ≥ 1, got 0'],
+    ['monthOf with an invalid date', () => monthOf('2024-02-30'), 'date', 'date must be a calendar date YYYY-MM-DD, got "2024-02-30"'],
+    ['lastDayOfMonth with month 13', () => lastDayOfMonth('2023-13'), 'month', 'month must be YYYY-MM, got "2023-13"'],
+    ['assertDate with a long string', () => assertDate('x'.repeat(50), 'start'), 'start', `start must be a calendar date YYYY-MM-DD, got "${'x'.repeat(40)}"`],
+    ['firstDayOfMonth with a long string', () => firstDayOfMonth('y'.repeat(50)), 'month', `month must be YYYY-MM, got "${'y'.repeat(40)}"`],
+  ])('%s', (_label, run, field, message) => {
+    expect(refusal(run)).toMatchObject({ field, message });
+  });
+});

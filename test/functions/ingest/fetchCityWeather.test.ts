@@ -16,6 +16,7 @@ import { RateLimitedError, UpstreamError } from '../../../functions/errors.ts';
 import { fetchCityWeather } from '../../../functions/ingest/fetchCityWeather.ts';
 import { markHub, readSince } from './fetchEventReader.ts';
 import { createFetchWorld, type FetchWorld } from './fetchWorld.ts';
+import { waitUntil } from '../../waitUntil.ts';
 
 const storage = inject('azuriteConnectionString');
 const eventHubs = inject('eventHubsConnectionString');
@@ -89,7 +90,8 @@ describe('fetchCityWeather', () => {
     await fetchCityWeather(j, world.deps(), world.context());
     const [first] = await responses(j.cityId);
     const etag = (await container().getBlobClient(first!.name).getProperties()).etag;
-    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond: a later fetchedAt
+    const firstDone = Date.now();
+    await waitUntil(() => Date.now() > firstDone, 1_000, 'a later millisecond (a later fetchedAt)');
     await fetchCityWeather(j, world.deps(), world.context());
     const kept = await responses(j.cityId);
     expect(kept).toHaveLength(2);
@@ -153,7 +155,8 @@ describe('fetchCityWeather', () => {
     const outcome = await fetchCityWeather(j, world.deps(), world.context());
     expect(outcome).toEqual({ outcome: 'deferred', retryAfterSeconds: 1, deferrals: 3 });
     expect((await jobsQueue().peekMessages()).peekedMessageItems).toHaveLength(0); // hidden for now
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    // It shows once Retry-After (1 s) has passed: wait for that, with a deadline, rather than for a fixed time.
+    await waitUntil(async () => (await jobsQueue().peekMessages()).peekedMessageItems.length > 0, 15_000, 'the deferred job to become visible');
     const { receivedMessageItems: items } = await jobsQueue().receiveMessages();
     expect(items).toHaveLength(1);
     expect(decodeQueueMessage(items[0]!.messageText)).toEqual({ ...j, deferrals: 3 });

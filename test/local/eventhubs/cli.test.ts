@@ -67,7 +67,8 @@ describe('the Event Hubs emulator CLI', () => {
     await producer.getEventHubProperties();
     await producer.sendBatch([{ body: 'logged' }], { partitionId: '1' });
     await producer.close();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the close reaches the emulator
+    // Stop only once the emulator has logged the client's close, so the log below is complete.
+    await waitUntil(() => /\[conn 1\] closed \(by client\)/.test(running.errors()), 20_000, "the emulator's log of the client's close");
     running.child.kill('SIGINT');
     const { stderr } = await running.finished;
     const lines = stderr.split('\n').filter((line) => line.startsWith('[eventhubs] [conn 1]'));

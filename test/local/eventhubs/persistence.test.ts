@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { start, type RunningEmulator } from '../../../local/eventhubs/index.ts';
-import { collect, delay } from './helpers.ts';
+import { waitUntil } from '../../waitUntil.ts';
+import { collect } from './helpers.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'eventhubs-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -60,12 +61,19 @@ describe('start', () => {
     const emulator = await start({ port: 0, retentionMs: 300 });
     try {
       await sendAll(emulator, 0, 10);
-      await delay(700);
       const producer = new EventHubProducerClient(emulator.connectionString, 'temperatures');
-      const properties = await Promise.all(['0', '1', '2', '3'].map((id) => producer.getPartitionProperties(id)));
-      await producer.close();
-      expect(properties.every((p) => p.isEmpty)).toBe(true);
+      let properties: Awaited<ReturnType<typeof producer.getPartitionProperties>>[] = [];
+      try {
+        // The retention sweep runs on its own timer: wait for its effect, with a deadline, not for a fixed time.
+        await waitUntil(async () => {
+          properties = await Promise.all(['0', '1', '2', '3'].map((id) => producer.getPartitionProperties(id)));
+          return properties.every((p) => p.isEmpty);
+        }, 15_000, 'every partition to be emptied by retention');
+      } finally {
+        await producer.close();
+      }
       expect(properties.reduce((n, p) => n + p.beginningSequenceNumber, 0)).toBe(10);
+      expect(properties.reduce((n, p) => n + p.lastEnqueuedSequenceNumber + 1, 0)).toBe(10);
       expect(await readAll(emulator, 1, 500)).toEqual([]);
     } finally {
       await emulator.close();

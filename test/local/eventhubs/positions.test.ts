@@ -6,24 +6,32 @@ import {
 } from '@azure/event-hubs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type RunningEmulator } from '../../../local/eventhubs/index.ts';
-import { bodies, collect, delay } from './helpers.ts';
+import { waitUntil } from '../../waitUntil.ts';
+import { bodies, collect } from './helpers.ts';
 
 const HUB = 'positions';
 let emulator: RunningEmulator;
 let producer: EventHubProducerClient;
 let consumer: EventHubConsumerClient;
+/** The emulator's debug lines: a consumer link's attach is logged once its start position is fixed. */
+const debugLines: string[] = [];
+const consumerAttaches = (partitionId: string) =>
+  debugLines.filter((line) => line.includes("consumer link '") && line.endsWith(`attached to '${HUB}/ConsumerGroups/$default/Partitions/${partitionId}'`)).length;
 
 beforeAll(async () => {
   emulator = await start({
     port: 0,
+    logger: { debug: (line) => void debugLines.push(line), warn: () => undefined },
     config: { UserConfig: { NamespaceConfig: [{ Type: 'EventHub', Name: 'emulatorNs1', Entities: [{ Name: HUB, PartitionCount: 2, ConsumerGroups: [] }] }] } },
   });
   producer = new EventHubProducerClient(emulator.connectionString, HUB);
   consumer = new EventHubConsumerClient('$default', emulator.connectionString, HUB);
-  // Partition 0 holds e0..e4, sent one batch at a time so each has its own enqueued time.
+  // Partition 0 holds e0..e4, sent one batch at a time so each has its own enqueued time: the next send starts only
+  // once the clock has moved past the moment the previous one was acknowledged (and so enqueued).
   for (let i = 0; i < 5; i++) {
     await producer.sendBatch([{ body: `e${i}`, properties: { i } }], { partitionId: '0' });
-    await delay(5);
+    const acknowledged = Date.now();
+    await waitUntil(() => Date.now() > acknowledged, 1_000, 'the clock to tick');
   }
 });
 
@@ -34,7 +42,7 @@ afterAll(async () => {
 });
 
 const fromPartition0 = (startPosition: Parameters<typeof collect>[1]['startPosition'], count: number) =>
-  collect(consumer, { partitionId: '0', startPosition }, (events) => events.length >= count, 1_500);
+  collect(consumer, { partitionId: '0', startPosition }, (events) => events.length >= count, 10_000);
 
 describe('start', () => {
   it('delivers every event from the earliest position with sequence numbers, string offsets and properties', async () => {
@@ -68,8 +76,10 @@ describe('start', () => {
 
   it('delivers only events sent after the subscription from the latest position', async () => {
     await producer.sendBatch([{ body: 'before' }], { partitionId: '1' });
-    const received = collect(consumer, { partitionId: '1', startPosition: latestEventPosition }, (e) => bodies(e).includes('after'), 3_000);
-    await delay(500); // let the receiver attach: "latest" is fixed when it does
+    const attachedBefore = consumerAttaches('1');
+    const received = collect(consumer, { partitionId: '1', startPosition: latestEventPosition }, (e) => bodies(e).includes('after'), 10_000);
+    // "Latest" is fixed when the receiver's link attaches: send only once the emulator has logged that attach.
+    await waitUntil(() => consumerAttaches('1') > attachedBefore, 10_000, 'the receiver on partition 1 to attach');
     await producer.sendBatch([{ body: 'after' }], { partitionId: '1' });
     expect(bodies(await received)).toEqual(['after']);
   });
@@ -79,7 +89,7 @@ describe('start', () => {
       consumer,
       { partitionId: '0', startPosition: earliestEventPosition, trackLastEnqueuedEventProperties: true },
       (e) => e.length >= 1,
-      1_500,
+      10_000,
     );
     const metrics = events[0]?.lastEnqueued;
     expect(metrics?.sequenceNumber).toBe(4);

@@ -45,12 +45,22 @@ describe('startTimerTrigger', () => {
     expect(calls[0]?.scheduleStatus.next).toMatch(/T02:30:00\.000Z$/);
   });
 
-  it('fires on its schedule', async () => {
+  it('fires on its schedule: each run at or after the occurrence the previous run named, never early', async () => {
     const calls: Timer[] = [];
+    // Every second; the test's load-proof facts are order facts, not durations: a run starts no earlier than the
+    // occurrence it is for, and each run reports the previous one as `last` and the next whole second as `next`.
     host = testHost({ definitions: [timerFunction('everySecond', '* * * * * *', calls)] });
     await host.start();
-    await eventually(() => (calls.length >= 2 ? true : undefined), 5_000, 'two scheduled runs');
-    expect(Date.parse(calls[1]!.scheduleStatus.last)).toBeGreaterThan(0);
+    await eventually(() => (calls.length >= 3 ? true : undefined), 15_000, 'three scheduled runs');
+    const runs = calls.slice(0, 3).map((c) => ({ at: Date.parse(c.scheduleStatus.lastUpdated), last: c.scheduleStatus.last, next: Date.parse(c.scheduleStatus.next) }));
+    for (const [i, run] of runs.entries()) {
+      expect(run.next % 1_000, `run ${i}: next on a whole second`).toBe(0);
+      expect(run.next, `run ${i}: next after the run`).toBeGreaterThan(run.at);
+      if (i === 0) continue;
+      const previous = runs[i - 1]!;
+      expect(run.at, `run ${i} not before the occurrence run ${i - 1} named`).toBeGreaterThanOrEqual(previous.next);
+      expect(run.last).toBe(new Date(previous.at).toISOString());
+    }
   });
 
   it('rejects an on-demand run with the handler error, and rejects an unknown timer', async () => {

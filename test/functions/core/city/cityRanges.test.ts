@@ -18,6 +18,8 @@ describe('mergeRange', () => {
     ['bridging two', [r('2023-01-01', '2023-01-02'), r('2023-03-01', '2023-03-02')], r('2023-01-02', '2023-03-01'), [r('2023-01-01', '2023-03-02')]],
     ['between two, touching neither', [r('2023-01-01', '2023-01-02'), r('2023-03-01', '2023-03-02')], r('2023-02-01', '2023-02-02'),
       [r('2023-01-01', '2023-01-02'), r('2023-02-01', '2023-02-02'), r('2023-03-01', '2023-03-02')]],
+    ['between the first two of three', [r('2023-01-01', '2023-01-02'), r('2023-02-01', '2023-02-02'), r('2023-03-01', '2023-03-02')], r('2023-01-10', '2023-01-11'),
+      [r('2023-01-01', '2023-01-02'), r('2023-01-10', '2023-01-11'), r('2023-02-01', '2023-02-02'), r('2023-03-01', '2023-03-02')]],
     ['over a year end', [r('2022-12-20', '2022-12-31')], r('2023-01-01', '2023-01-05'), [r('2022-12-20', '2023-01-05')]],
   ])('merges a range %s', (_what, ranges, range, expected) => {
     expect(mergeRange(ranges, range)).toEqual(expected);
@@ -49,3 +51,19 @@ describe('createCityRanges', () => {
     expect(Object.keys([...ranges.plans()][0]!.city)).toEqual(['cityId', 'city', 'lat', 'lng']);
   });
 });
+
+describe('createCityRanges, counting', () => {
+  it('counts the one day that joins two ranges into one, and says "1 more day"', () => {
+    const ranges = createCityRanges();
+    ranges.add(city, r('2023-01-01', '2023-01-02'), 1);
+    expect(ranges.add(city, r('2023-01-04', '2023-01-05'), 2)).toBe(
+      'city id "peabody-ma-usa" is already on line 1: 2023-01-04..2023-01-05 merged with its range (2 more days; each day fetched once)',
+    );
+    expect(ranges.add(city, r('2023-01-03', '2023-01-03'), 3)).toBe(
+      'city id "peabody-ma-usa" is already on line 1: 2023-01-03..2023-01-03 merged with its range (1 more day; each day fetched once)',
+    );
+    expect(ranges.days).toBe(5);
+    expect([...ranges.plans()][0]!.ranges).toEqual([r('2023-01-01', '2023-01-05')]);
+  });
+});
+

@@ -67,3 +67,47 @@ describe('blobNameProblem', () => {
     expect(blobNameProblem('2024/us-cities.jsonl')).toBeUndefined();
   });
 });
+
+describe('parseBlobCreatedEvents, exactly', () => {
+  const created = { eventType: 'Microsoft.Storage.BlobCreated' };
+  const fromUrl = (url: string) => parseBlobCreatedEvents({ ...created, data: { url } })[0];
+
+  it('takes a subject only when it runs to its end (a newline in it does not leave a cut name)', () => {
+    expect(parseBlobCreatedEvents({ ...created, subject: '/blobServices/default/containers/cities/blobs/a.jsonl\nb' })).toEqual([
+      { ok: false, reason: 'the event has neither a blob subject nor a data.url' },
+    ]);
+  });
+
+  it('skips an Azurite account segment (devstoreaccount with or without digits), and only that exact word', () => {
+    expect(fromUrl('http://127.0.0.1:10000/devstoreaccount/cities/a.jsonl')).toEqual({ ok: true, container: 'cities', blobName: 'a.jsonl' });
+    expect(fromUrl('http://127.0.0.1:10000/devstoreaccount12/cities/a.jsonl')).toEqual({ ok: true, container: 'cities', blobName: 'a.jsonl' });
+    expect(fromUrl('https://st.blob.core.windows.net/mydevstoreaccount1/a.jsonl')).toEqual({ ok: true, container: 'mydevstoreaccount1', blobName: 'a.jsonl' });
+    expect(fromUrl('https://st.blob.core.windows.net/devstoreaccount1x/a.jsonl')).toEqual({ ok: true, container: 'devstoreaccount1x', blobName: 'a.jsonl' });
+  });
+
+  it.each([
+    ['null', null],
+    ['JSON null', 'null'],
+  ])('answers %s as not a JSON object', (_label, message) => {
+    expect(parseBlobCreatedEvents(message)).toEqual([{ ok: false, reason: 'the event is not a JSON object' }]);
+  });
+
+  it.each([
+    ['no data', { ...created }],
+    ['null data', { ...created, data: null }],
+    ['data that is text', { ...created, data: 'https://st.blob.core.windows.net/cities/a.jsonl' }],
+  ])('answers an event with no subject and %s as having no blob', (_label, event) => {
+    expect(parseBlobCreatedEvents(event)).toEqual([{ ok: false, reason: 'the event has neither a blob subject nor a data.url' }]);
+  });
+});
+
+describe('blobNameProblem, exactly', () => {
+  it('names an empty name as empty (not as an empty segment)', () => {
+    expect(blobNameProblem('')).toBe('the blob name is empty');
+  });
+
+  it('accepts a name of exactly 1024 characters and refuses 1025', () => {
+    expect(blobNameProblem('a'.repeat(1024))).toBeUndefined();
+    expect(blobNameProblem('a'.repeat(1025))).toBe('the blob name is longer than 1024 characters');
+  });
+});

@@ -65,6 +65,39 @@ describe('parseCityLine', () => {
     }
   });
 
+  it('accepts a single-day range (start equal to end)', () => {
+    expect(parseCityLine('{"city":"A","lat":1,"lng":1,"start":"2024-02-29","end":"2024-02-29"}', 2)).toEqual({
+      ok: true, line: 2, cityId: 'a', city: 'A', lat: 1, lng: 1, start: '2024-02-29', end: '2024-02-29',
+    });
+  });
+
+  // The fields are optional (design.md, README): JSON null is how a writer says "not given", so a null id, start
+  // or end is the same as leaving it out, never a value; required fields (city, lat, lng) stay required.
+  it('treats "id": null as no id and derives the slug', () => {
+    expect(parseCityLine('{"id":null,"city":"Salem, MA","lat":1,"lng":1}', 1)).toEqual({ ok: true, line: 1, cityId: 'salem-ma', city: 'Salem, MA', lat: 1, lng: 1 });
+  });
+
+  it.each([
+    ['{"city":"A","lat":1,"lng":1,"start":null,"end":null}'],
+    ['{"city":"A","lat":1,"lng":1,"start":null}'],
+    ['{"city":"A","lat":1,"lng":1,"end":null}'],
+  ])('treats a null start or end as not given: %s has no range of its own', (text) => {
+    expect(parseCityLine(text, 1)).toEqual({ ok: true, line: 1, cityId: 'a', city: 'A', lat: 1, lng: 1 });
+  });
+
+  it.each([
+    ['{"city":"A","lat":1,"lng":1,"start":null,"end":"2023-01-31"}'],
+    ['{"city":"A","lat":1,"lng":1,"start":"2023-01-01","end":null}'],
+    ['{"city":"A","lat":1,"lng":1,"end":"2023-01-31"}'],
+  ])('rejects a range with only one end given (null counts as not given): %s', (text) => {
+    expect(parseCityLine(text, 3)).toEqual({ ok: false, line: 3, reason: 'start and end must be given together' });
+  });
+
+  it('names the field of a bad end when the start is good, and of a bad start before the end', () => {
+    expect(parseCityLine('{"city":"A","lat":1,"lng":1,"start":"2023-01-01","end":"2023-1-31"}', 1)).toMatchObject({ reason: 'end must be a calendar date YYYY-MM-DD, got "2023-1-31"' });
+    expect(parseCityLine('{"city":"A","lat":1,"lng":1,"start":"x","end":"y"}', 1)).toMatchObject({ reason: 'start must be a calendar date YYYY-MM-DD, got "x"' });
+  });
+
   it('leaves Object.prototype untouched when a line carries __proto__', () => {
     parseCityLine('{"__proto__":{"polluted":"yes"},"city":"A","lat":1,"lng":1}', 1);
     parseCityLine('{"city":"A","lat":1,"lng":1,"x":{"__proto__":{"polluted":"yes"}}}', 2);
@@ -97,3 +130,22 @@ describe('describeValue', () => {
     expect(describeValue(value)).toBe(expected);
   });
 });
+
+describe('parseCityLine at its limits', () => {
+  it('accepts a name of exactly 200 characters (after trimming)', () => {
+    const name = 'n'.repeat(200);
+    expect(parseCityLine(JSON.stringify({ city: ` ${name} `, lat: 1, lng: 1 }), 1)).toMatchObject({ ok: true, city: name });
+  });
+
+  it('quotes a bad string of exactly 40 characters and only summarises a longer one', () => {
+    expect(describeValue('s'.repeat(40))).toBe(`"${'s'.repeat(40)}"`);
+    expect(parseCityLine(JSON.stringify({ city: 'A', lat: 1, lng: 1, start: 's'.repeat(40), end: '2023-01-01' }), 1)).toMatchObject({
+      reason: `start must be a calendar date YYYY-MM-DD, got "${'s'.repeat(40)}"`,
+    });
+  });
+
+  it("gives the parser's own message for a line that is not JSON, whole (it is short)", () => {
+    expect(parseCityLine('{"city": x}', 6)).toEqual({ ok: false, line: 6, reason: `not valid JSON: Unexpected token 'x', "{"city": x}" is not valid JSON` });
+  });
+});
+

@@ -94,4 +94,32 @@ describe('readCityFile', () => {
     for await (const _ of readCityFile(source)) break;
     expect(source.destroyed).toBe(true);
   });
+
+  it('accepts a JSON array file of exactly the size cap', async () => {
+    const text = `[${line('A')}]`;
+    const results = await readAll([text], { maxArrayBytes: Buffer.byteLength(text) });
+    expect(results).toEqual([expect.objectContaining({ ok: true, line: 1, cityId: 'a', city: 'A' })]);
+  });
+
+  it('rejects a JSON array file that is not valid UTF-8 as a whole, at line 1', async () => {
+    const results = await readAll([Buffer.from('[{"city": "'), Buffer.from([0xc3, 0x28]), Buffer.from('", "lat": 1, "lng": 2}]')]);
+    expect(results).toEqual([{ ok: false, line: 1, reason: 'the file is not valid UTF-8' }]);
+  });
+
+  it('peeks at the source only until its first significant byte, then streams', async () => {
+    let pulled = 0;
+    const source = (async function* () {
+      for (let i = 0; i < 100; i++) {
+        pulled += 1;
+        yield i === 0 ? '  ' : `${line(`C${i}`, i % 90, 0)}\n`;
+      }
+    })();
+    for await (const result of readCityFile(source, { maxLineBytes: 10_000 })) {
+      expect(result).toMatchObject({ ok: true, city: 'C1' });
+      break;
+    }
+    // The blank first chunk, the first line (which decides the format and is the first result), no more.
+    expect(pulled).toBe(2);
+  });
 });
+

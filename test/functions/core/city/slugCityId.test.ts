@@ -37,4 +37,20 @@ describe('slugCityId', () => {
   it.each(['Peabody, MA, USA', '東京', 'x'.repeat(500), '..', 'Ölüdeniz'])('always produces a valid city id for %j', (name) => {
     expect(validateCityId(slugCityId(name))).toBe(slugCityId(name));
   });
+
+  it('keeps a slug of exactly 100 characters as it is (no hash)', () => {
+    expect(slugCityId('x'.repeat(100))).toBe('x'.repeat(100));
+  });
+
+  it('hashes the trimmed name, so surrounding spaces give the same id (long and non-ASCII names alike)', () => {
+    expect(slugCityId('東京')).toBe('city-130016b2599b');
+    expect(slugCityId('  東京 ')).toBe('city-130016b2599b');
+    const long = `a b ${'x'.repeat(82)} ${'y'.repeat(20)}`;
+    expect(slugCityId(` ${long}  `)).toBe(slugCityId(long));
+  });
+
+  it('cuts a long slug to 87 characters, drops only the hyphens at the cut, and appends the hash (stable across releases)', () => {
+    // The cut falls just after the hyphen between the x's and the y's; the hyphen inside "a-b" stays.
+    expect(slugCityId(`a b ${'x'.repeat(82)} ${'y'.repeat(20)}`)).toBe(`a-b-${'x'.repeat(82)}-4df94990ca14`);
+  });
 });

@@ -94,14 +94,15 @@ describe('renderDashboard', () => {
     expect(() => new Function(DASHBOARD_SCRIPT)).not.toThrow();
   });
 
-  it('says which cities are synthetic: a banner, the city in the page\'s data (its label and CSV rows), and the credit line', () => {
+  it('says which cities are synthetic: a banner, the mark in the data the city labels read, and the credit line', () => {
     const html = renderDashboard([row({ cityId: 'a', city: 'A' }), row({ cityId: 'b', city: 'B', synthetic: true })]);
     expect(html).toContain('<p class="synthetic" role="alert">Synthetic data: 1 of 2 cities have temperatures made up by the Open-Meteo stand-in, not weather');
-    expect(embedded(html).cities.map((c) => [c.id, c.synthetic ?? false])).toEqual([['a', false], ['b', true]]);
+    expect(embedded(html).cities.map((c) => [c.name, c.synthetic ?? false])).toEqual([['A', false], ['B', true]]);
+    expect(DASHBOARD_SCRIPT).toContain("(c.synthetic ? ' (synthetic)' : '')");
     expect(html).toContain('Cities marked synthetic: made-up data, not from Open-Meteo.');
-    const weather = renderDashboard([row({})]);
-    expect(weather).not.toMatch(/Synthetic data|marked synthetic/);
-    expect(embedded(weather).cities[0]).not.toHaveProperty('synthetic');
+    const plain = renderDashboard([row({})]);
+    expect(plain).not.toMatch(/Synthetic data|marked synthetic/);
+    expect(embedded(plain).cities[0]).not.toHaveProperty('synthetic');
   });
 
   it('reads the synthetic mark of an entity into the row', () => {
@@ -115,3 +116,45 @@ describe('renderDashboard', () => {
     expect(html).not.toContain('<script');
   });
 });
+
+describe('renderDashboard, the page around the data', () => {
+  const sub = (html: string) => /<p class="sub">([^<]*)<\/p>/.exec(html)?.[1];
+
+  it('says under the title how many cities, which months and when it was made', () => {
+    const one = renderDashboard([row({ year: 2023, month: 12 })]);
+    expect(sub(one)).toBe('1 city · Dec 2023 – Dec 2023 · hourly 2 m air temperature, UTC months');
+    const many = renderDashboard([row({ cityId: 'a', month: 1 }), row({ cityId: 'b', city: 'B', year: 2024, month: 10 })], { generatedAt: new Date('2024-11-02T07:45:59.999Z') });
+    expect(sub(many)).toBe('2 cities · Jan 2023 – Oct 2024 · hourly 2 m air temperature, UTC months · generated 2024-11-02 07:45 UTC');
+  });
+
+  it('is titled "Monthly temperatures" unless told otherwise, and says it needs JavaScript', () => {
+    const html = renderDashboard([row({})]);
+    expect(html).toContain('<title>Monthly temperatures</title>');
+    expect(html).toContain('<h1>Monthly temperatures</h1>');
+    expect(html).toContain('<noscript><p class="warn">This page draws its charts with JavaScript.</p></noscript>');
+    expect(html).toContain(`<script>${DASHBOARD_SCRIPT}</script>`);
+    expect(html).toContain('</noscript>\n\n<section id="overview">'); // the parts joined by newlines
+  });
+
+  it('says "1 of 1 city has" for a lone synthetic city, and no banner or credit note without one', () => {
+    const html = renderDashboard([row({ synthetic: true })]);
+    expect(html).toContain('Synthetic data: 1 of 1 city has temperatures made up by the Open-Meteo stand-in');
+    const plain = renderDashboard([row({})]);
+    expect(plain).toContain(`<h1>Monthly temperatures</h1>\n<p class="sub">`);
+    expect(plain).toContain(`<footer>${ATTRIBUTION} · <a href="https://open-meteo.com/">open-meteo.com</a></footer>`);
+  });
+
+  it('says there is nothing yet for no rows, without a subtitle or script', () => {
+    const html = renderDashboard([]);
+    expect(html).toContain('<p>No monthly aggregates yet: run a city file through the pipeline first.</p>');
+    expect(sub(html)).toBeUndefined();
+    expect(html).not.toContain('<script>');
+  });
+});
+
+describe('dashboardData of nothing', () => {
+  it('has no months and no cities', () => {
+    expect(dashboardData([], { title: 't' })).toMatchObject({ months: [], cities: [] });
+  });
+});
+

@@ -46,3 +46,28 @@ describe('csvField', () => {
     expect(csvField(value, text)).toBe(cell);
   });
 });
+
+describe('columns by grain', () => {
+  it('has a month column only for month and day grains', () => {
+    expect(columnsFor({ city: true, time: 'year' })).not.toContain('month');
+    expect(columnsFor({ city: true, time: 'none' })).not.toContain('month');
+    expect(columnsFor({ city: true, time: 'day' })).toContain('month');
+  });
+});
+
+describe('csvLine, formula guard', () => {
+  it('guards every text column, the city ids of the extremes included, and no number column', () => {
+    const across = columnsFor({ city: false, time: 'month' });
+    const extremes = { ...row, minCity: '=a', minCityId: '=b', maxCity: '+c', maxCityId: '@d', min: -3.5 };
+    const line = csvLine(extremes, across);
+    expect(line).toContain(",'=a,'=b,'+c,'@d,");
+    expect(line).toContain(',-3.5,');
+    expect(csvLine({ ...row, city: '-x', cityId: '=y' }, columnsFor({ city: true, time: 'none' }))).toMatch(/^'=y,'-x,/);
+  });
+});
+
+describe('pickColumns, values', () => {
+  it('keeps the values that are there', () => {
+    expect(pickColumns(row, ['cityId', 'count', 'min'])).toEqual({ cityId: 'peabody-ma-usa', count: 744, min: -3.5 });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPart, emptyGroup, type QueryPart } from '../../../../functions/core/query/foldGroup.ts';
+import { addPart, compareExtremes, emptyGroup, type QueryPart } from '../../../../functions/core/query/foldGroup.ts';
 import { groupRow } from '../../../../functions/core/query/queryRow.ts';
 import { part } from './parts.ts';
 
@@ -55,3 +55,36 @@ describe('addPart', () => {
     expect(fold([part({})]).synthetic).toBeUndefined();
   });
 });
+
+describe('compareExtremes', () => {
+  const extreme = (value: number, at: string | null, cityId: string) => ({ value, at, cityId, city: cityId.toUpperCase() });
+
+  it('lets the lower minimum and the higher maximum win', () => {
+    expect(compareExtremes(extreme(1, 't', 'a'), extreme(2, 't', 'a'), 1)).toBeLessThan(0);
+    expect(compareExtremes(extreme(2, 't', 'a'), extreme(1, 't', 'a'), -1)).toBeLessThan(0);
+    expect(compareExtremes(extreme(1, 't', 'a'), extreme(2, 't', 'a'), -1)).toBeGreaterThan(0);
+  });
+
+  it('on equal values lets the earlier instant win before the city id is looked at', () => {
+    expect(compareExtremes(extreme(1, '2023-01-01T00:00:00Z', 'z'), extreme(1, '2023-01-02T00:00:00Z', 'a'), 1)).toBe(-1);
+    expect(compareExtremes(extreme(1, '2023-01-02T00:00:00Z', 'a'), extreme(1, '2023-01-01T00:00:00Z', 'z'), 1)).toBe(1);
+    expect(compareExtremes(extreme(1, null, 'a'), extreme(1, '2023-01-01T00:00:00Z', 'z'), 1)).toBe(1);
+  });
+
+  it('on equal values and instants lets the smaller city id win, and is 0 for the same city', () => {
+    expect(compareExtremes(extreme(1, 't', 'a'), extreme(1, 't', 'b'), 1)).toBe(-1);
+    expect(compareExtremes(extreme(1, 't', 'b'), extreme(1, 't', 'a'), -1)).toBe(1);
+    expect(compareExtremes(extreme(1, 't', 'a'), extreme(1, 't', 'a'), 1)).toBe(0);
+  });
+});
+
+describe('groupRow', () => {
+  it('gives the place only to a row grouped by city', () => {
+    const group = emptyGroup();
+    addPart(group, part({}));
+    expect(groupRow(group, { city: false, time: 'month' }, '2023-01')).not.toHaveProperty('lat');
+    expect(groupRow(group, { city: false, time: 'month' }, '2023-01')).not.toHaveProperty('cityId');
+    expect(groupRow(group, { city: true, time: 'month' }, '2023-01')).toMatchObject({ cityId: 'a', city: 'A', lat: 10, lng: 20 });
+  });
+});
+

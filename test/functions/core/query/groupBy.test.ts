@@ -41,3 +41,32 @@ describe('timeKey', () => {
     expect(timeKey(grain, date)).toBe(key);
   });
 });
+
+describe('parseGroupBy, exactly', () => {
+  it('takes up to 40 characters, spaces included, and refuses 41 even when they trim to a valid list', () => {
+    expect(parseGroupBy(`city${' '.repeat(36)}`)).toEqual({ city: true, time: 'none' });
+    expect(() => parseGroupBy(` city${' '.repeat(36)}`)).toThrow(expect.objectContaining({ field: 'groupBy', message: 'groupBy must be at most 40 characters' }));
+  });
+
+  it('reads blanks around the whole value like nothing, and " all " as all', () => {
+    expect(parseGroupBy('   ')).toEqual({ city: false, time: 'none' });
+    expect(parseGroupBy(' all ')).toEqual({ city: false, time: 'none' });
+  });
+
+  it.each([
+    ['x'.repeat(30), `groupBy must be a comma list of city, year, month, day (or all), got "${'x'.repeat(20)}"`],
+    ['city,year,city', 'groupBy names city twice'],
+  ])('refuses %j saying %j', (raw, message) => {
+    expect(() => parseGroupBy(raw)).toThrow(expect.objectContaining({ field: 'groupBy', message }));
+  });
+});
+
+describe('timeKey of a day', () => {
+  it.each([
+    ['year', '2023'],
+    ['month', '2023-01'],
+    ['day', '2023-01-05'],
+  ] as const)('keys 2023-01-05 at the %s grain as %s', (grain, key) => {
+    expect(timeKey(grain, '2023-01-05')).toBe(key);
+  });
+});

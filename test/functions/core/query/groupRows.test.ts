@@ -5,6 +5,19 @@ import { part } from './parts.ts';
 const range = { from: '2023-01', to: '2023-12' };
 
 describe('createRowGrouper', () => {
+  it('without dimensions folds every part into the one row of the range', () => {
+    const grouper = createRowGrouper({ city: false, time: 'none' }, range);
+    grouper.add(part({ cityId: 'a', period: '2023-03', max: 12 }));
+    grouper.add(part({ cityId: 'b', period: '2023-01' }));
+    expect(grouper.endWindow()).toMatchObject([{ period: '2023-01..2023-12', cities: 2, max: 12, maxCityId: 'a', count: 20 }]);
+  });
+
+  it('across cities answers the periods of a window in order, however the parts arrive', () => {
+    const grouper = createRowGrouper({ city: false, time: 'month' }, range);
+    for (const period of ['2023-04', '2023-01', '2023-03', '2023-02', '2023-06', '2023-05']) grouper.add(part({ period }));
+    expect(grouper.endWindow().map((r) => r.period)).toEqual(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06']);
+  });
+
   it('by city and day, finishes each row as soon as the next day starts: one group open at a time', () => {
     const grouper = createRowGrouper({ city: true, time: 'day' }, range);
     expect(grouper.add(part({ period: '2023-01-01' }))).toEqual([]);

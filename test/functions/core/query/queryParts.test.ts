@@ -57,7 +57,33 @@ describe('inBbox', () => {
     [-18, -180, wrap, true],
     [-18, 0, wrap, false],
     [-18, 169.9, wrap, false],
+    [45.01, -72, box, false],
+    [42, -75.01, box, false],
+    [-18, 170, wrap, true],
+    [-18, -170, wrap, true],
+    [-18, -169.9, wrap, false],
+    [1, 2, { minLat: 1, minLng: 2, maxLat: 1, maxLng: 2 }, true],
+    [1, 3, { minLat: 1, minLng: 2, maxLat: 1, maxLng: 2 }, false],
+    [1, 1, { minLat: 1, minLng: 2, maxLat: 1, maxLng: 2 }, false],
   ])('places (%d, %d) in %j: %s', (lat, lng, b, inside) => {
     expect(inBbox(lat, lng, b)).toBe(inside);
   });
 });
+
+describe('the synthetic mark', () => {
+  const synthetic = () => {
+    const record = dayRecord(makeEvent({ date: '2023-03-01', hourly: Array<number>(24).fill(1), source: { api: 'a', fetchedAt: '2023-03-02T00:00:00Z', synthetic: true } }));
+    return toMonthEntity(monthAggregate('salem', '2023-03', { city: 'Salem', lat: 1, lng: 1 }, new Map([[record.date, record]])));
+  };
+
+  it('is carried from a month entity into its month part, and from a day record into its day part', () => {
+    expect(monthPart(synthetic() as unknown as Record<string, unknown>).synthetic).toBe(true);
+    expect(dayParts(synthetic() as unknown as Record<string, unknown>).map((d) => d.synthetic)).toEqual([true]);
+  });
+
+  it('is absent from parts of real readings', () => {
+    expect(monthPart(entity() as unknown as Record<string, unknown>)).not.toHaveProperty('synthetic');
+    for (const day of dayParts(entity() as unknown as Record<string, unknown>)) expect(day).not.toHaveProperty('synthetic');
+  });
+});
+

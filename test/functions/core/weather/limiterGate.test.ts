@@ -33,4 +33,13 @@ describe('createLimiterGate', () => {
     await expect(gate.acquire(4)).rejects.toThrow(RangeError);
     await expect(gate.acquire(1)).resolves.toMatchObject({ waitedMs: 0 });
   });
+
+  it('reports the wait from the moment the caller got its turn, on a clock that does not start at 0', async () => {
+    const clock = virtualClock();
+    await clock.sleep(5_000);
+    const gate = createLimiterGate([{ name: 'second', windowMs: 1_000, limit: 1 }], clock);
+    expect(await gate.acquire(1)).toEqual({ waitedMs: 0, admittedAt: 5_000 });
+    expect(await gate.acquire(1)).toEqual({ waitedMs: 1_000, admittedAt: 6_000 });
+  });
 });
+

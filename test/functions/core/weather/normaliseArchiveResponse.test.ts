@@ -82,6 +82,12 @@ describe('normaliseArchiveResponse', () => {
     expect(events[0]?.hourly[0]).toBe(24);
   });
 
+  it('does not count an implausible reading outside the requested days (it is not used)', () => {
+    // The day before and the day after the job hold 999 °C; the requested days hold 1 °C.
+    const { stats } = normaliseArchiveResponse(response(hours('2022-12-31T00:00', 120, (i) => (i < 24 || i >= 96 ? 999 : 1))), job, options);
+    expect(stats.invalidValues).toBe(0);
+  });
+
   it('omits elevation and model when the response and options have none', () => {
     const { events } = normaliseArchiveResponse(response(hours('2023-01-01T00:00', 72, () => 1)), job, { fetchedAt: options.fetchedAt });
     expect(events[0]).not.toHaveProperty('elevation');

@@ -41,3 +41,48 @@ describe('parseFetchJob', () => {
     }
   });
 });
+
+/** The ValidationError parseFetchJob throws for `message` (fails the test when it throws none). */
+function refusal(message: unknown): ValidationError {
+  try {
+    parseFetchJob(message);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  throw new Error('parseFetchJob accepted the message');
+}
+
+describe('parseFetchJob at its limits', () => {
+  it('accepts the edges: a single-day range, exactly 3,660 days, coordinates at ±90/±180, a 100-character id with a space', () => {
+    expect(parseFetchJob({ ...job, start: '2023-05-05', end: '2023-05-05' })).toMatchObject({ start: '2023-05-05', end: '2023-05-05' });
+    expect(parseFetchJob({ ...job, start: '2000-01-01', end: '2010-01-07' })).toMatchObject({ end: '2010-01-07' });
+    expect(parseFetchJob({ ...job, lat: 90, lng: -180 })).toMatchObject({ lat: 90, lng: -180 });
+    expect(parseFetchJob({ ...job, lat: -90, lng: 180 })).toMatchObject({ lat: -90, lng: 180 });
+    const id = `a b${'x'.repeat(97)}`;
+    expect(parseFetchJob({ ...job, cityId: id }).cityId).toBe(id);
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['text that is not JSON', '{v:1', 'message', 'message is not JSON'],
+    ['a number', 42, 'message', 'message must be a JSON object'],
+    ['null', null, 'message', 'message must be a JSON object'],
+    ['JSON null', 'null', 'message', 'message must be a JSON object'],
+    ['an array', [job], 'message', 'message must be a JSON object'],
+    ['version "1" as text', { ...job, v: '1' }, 'v', 'v must be 1, got "1"'],
+    ['a runId of spaces', { ...job, runId: '   ' }, 'runId', 'runId must be a non-empty string'],
+    ['a city that is a number', { ...job, city: 7 }, 'city', 'city must be a non-empty string'],
+    ['a cityId with DEL', { ...job, cityId: 'a\u007fb' }, 'cityId', 'cityId "a\u007fb" is not a valid id (≤ 100 chars, no / \\ # ? or control characters)'],
+    ['a cityId with a unit separator', { ...job, cityId: 'a\u001fb' }, 'cityId', 'cityId "a\u001fb" is not a valid id (≤ 100 chars, no / \\ # ? or control characters)'],
+    ['a latitude just over 90', { ...job, lat: 90.000001 }, 'lat', 'lat must be a number between -90 and 90, got 90.000001'],
+    ['a longitude just under -180', { ...job, lng: -180.000001 }, 'lng', 'lng must be a number between -180 and 180, got -180.000001'],
+    ['a latitude that is not finite', { ...job, lat: Number.NaN }, 'lat', 'lat must be a number between -90 and 90, got null'],
+    ['a start that is not a date', { ...job, start: '2023-13-01' }, 'start', 'start must be a date YYYY-MM-DD, got "2023-13-01"'],
+    ['an end one day before start', { ...job, start: '2023-01-02', end: '2023-01-01' }, 'end', 'end 2023-01-01 is before start 2023-01-02'],
+    ['a range of 3,661 days', { ...job, start: '2000-01-01', end: '2010-01-08' }, 'end', 'the range 2000-01-01..2010-01-08 is longer than 3660 days'],
+    ['fractional deferrals', { ...job, deferrals: 1.5 }, 'deferrals', 'deferrals must be a whole number ≥ 0, got 1.5'],
+    ['deferrals as text', { ...job, deferrals: '2' }, 'deferrals', 'deferrals must be a whole number ≥ 0, got "2"'],
+  ])('refuses %s, naming the field and saying why', (_label, message, field, text) => {
+    expect(refusal(message)).toMatchObject({ field, message: text });
+  });
+});

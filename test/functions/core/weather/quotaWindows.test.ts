@@ -50,6 +50,8 @@ describe('guardWait', () => {
     ['just before a boundary', '2025-03-04T09:30:59.400Z', 1_600],
     ['exactly on a boundary', '2025-03-04T10:00:00.000Z', 1_000],
     ['just outside the guard', '2025-03-04T09:30:01.000Z', 0],
+    ['exactly the guard before a boundary', '2025-03-04T09:30:59.000Z', 2_000],
+    ['just outside the guard before a boundary', '2025-03-04T09:30:58.999Z', 0],
   ])('waits out the guard band %s', (_label, now, wait) => {
     expect(guardWait([minute, hour, day], at(now), 1_000)).toBe(wait);
   });

@@ -88,3 +88,30 @@ describe('readRawResponseInfo', () => {
     expect(readRawResponseInfo(name, changed)).toEqual({ ok: false, reason: expect.stringMatching(reason) as string });
   });
 });
+
+describe('readRawResponseInfo at its limits', () => {
+  const metadata = rawResponseMetadata(info);
+  const read = (change: Record<string, string>, name = NAME) => readRawResponseInfo(name, { ...metadata, ...change });
+
+  it('accepts coordinates at ±90/±180, a single-day window and a 200-character city', () => {
+    expect(read({ lat: '90', lng: '-180' })).toMatchObject({ ok: true, info: { lat: 90, lng: -180 } });
+    const oneDay = rawResponseName({ ...info, start: '2023-05-05', end: '2023-05-05' });
+    expect(read({ windowstart: '2023-05-05', windowend: '2023-05-05' }, oneDay)).toMatchObject({ ok: true, info: { start: '2023-05-05', end: '2023-05-05' } });
+    expect(read({ city: 'c'.repeat(200) })).toMatchObject({ ok: true, info: { city: 'c'.repeat(200) } });
+  });
+
+  it.each<[string, Record<string, string>, string, string?]>([
+    ['a blank latitude (not 0)', { lat: ' ' }, 'metadata lat/lng must be numbers in -90..90 / -180..180'],
+    ['a 201-character city', { city: 'c'.repeat(201) }, 'metadata city must be a non-empty name'],
+    ['a window start other than the name’s', { windowstart: '2023-01-02' }, 'metadata windowstart/windowend must be the dates in the name'],
+    ['a window whose end is before its start, in name and metadata alike', { windowstart: '2023-08-30', windowend: '2023-01-01' }, 'metadata windowstart/windowend must be the dates in the name', 'peabody-ma-usa/2023-08-30_2023-01-01/2023-09-23T10-00-00.123Z.json'],
+  ])('refuses %s', (_label, change, reason, name) => {
+    expect(read(change, name)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('nameSafeInstant, exactly', () => {
+  it('says what it got', () => {
+    expect(() => nameSafeInstant('2023-09-23T10:00:00Z')).toThrow(new RangeError('fetchedAt must be an instant as toISOString writes it, got "2023-09-23T10:00:00Z"'));
+  });
+});

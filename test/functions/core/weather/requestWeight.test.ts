@@ -24,4 +24,13 @@ describe('requestWeight', () => {
   it.each([[0, 1, 1], [1.5, 1, 1], [1, 0, 1], [1, 1, 0], [-3, 1, 1]])('throws for days=%s variables=%s locations=%s', (d, v, l) => {
     expect(() => requestWeight(d, v, l)).toThrow(RangeError);
   });
+
+  it.each<[[number, number, number], string]>([
+    [[0, 1, 1], 'days must be a whole number ≥ 1, got 0'],
+    [[1, 2.5, 1], 'variables must be a whole number ≥ 1, got 2.5'],
+    [[1, 1, -1], 'locations must be a whole number ≥ 1, got -1'],
+  ])('names the argument and its value for %j', ([d, v, l], message) => {
+    expect(() => requestWeight(d, v, l)).toThrow(new RangeError(message));
+  });
 });
+

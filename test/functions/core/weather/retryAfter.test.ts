@@ -15,6 +15,8 @@ describe('parseRetryAfter', () => {
     ['soon', DEFAULT_RETRY_AFTER_MS],
     ['-5', DEFAULT_RETRY_AFTER_MS],
     ['1.5', DEFAULT_RETRY_AFTER_MS],
+    ['-5 Z', DEFAULT_RETRY_AFTER_MS], // one letter: V8's Date.parse would read it as the year -5 (so 0 ms)
+    ['2023-09-23T10:00:30Z', DEFAULT_RETRY_AFTER_MS], // an ISO instant is not an HTTP date
   ])('reads %j as %i ms', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
   });

@@ -207,3 +207,40 @@ describe('createSharedQuotaGate', () => {
     await expect(gate.acquire(5)).resolves.toMatchObject({ waitedMs: 0 });
   });
 });
+
+describe('createSharedQuotaGate, its reports', () => {
+  const start = Date.parse('2025-03-04T09:30:10Z');
+
+  it('says which weight it refuses', async () => {
+    const gate = createSharedQuotaGate({ windows: windows(5, 100, 1_000), store: memoryStore().store, instances: 1, clock: virtualTime(start).clock });
+    await expect(gate.acquire(0)).rejects.toThrow(new RangeError('weight must be a positive number, got 0'));
+  });
+
+  it('counts one store claim for a first call, and none for a call its slice already covers', async () => {
+    const time = virtualTime(start);
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(100, 1_000, 10_000), store, instances: 1, clock: time.clock });
+    await gate.acquire(1);
+    expect(gate.stats()).toMatchObject({ claims: 1, storeErrors: 0 });
+    await gate.acquire(1);
+    expect(gate.stats().claims).toBe(state.claims);
+  });
+
+  it('ignores a report of a window it does not know, and counts a store error when it cannot record an exceeded one', async () => {
+    const time = virtualTime(start);
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(5, 100, 1_000), store, instances: 1, clock: time.clock });
+    await gate.exceeded('week');
+    expect(state.exhausts).toBe(0);
+    state.down = true;
+    await gate.exceeded('minute');
+    expect(gate.stats()).toMatchObject({ storeErrors: 1, lastStoreError: 'ECONNREFUSED' });
+  });
+
+  it('says in its QuotaWaitError which window is spent and for how many seconds the call would wait', async () => {
+    const time = virtualTime(start);
+    const gate = createSharedQuotaGate({ windows: windows(10, 3, 1_000), store: memoryStore().store, instances: 1, clock: time.clock });
+    for (let i = 0; i < 3; i++) await gate.acquire(1);
+    await expect(gate.acquire(1)).rejects.toThrow('the shared hour quota is spent; the call would wait 1790 s');
+  });
+});

@@ -79,6 +79,7 @@ describe('validateArchiveResponse', () => {
     ['an hour 24', withHourly(['2023-01-01T24:00'], [1]), 'hourly.time[0]'],
     ['a time with a zone', withHourly(['2023-01-01T00:00Z'], [1]), 'hourly.time[0]'],
     ['a numeric time', withHourly([1672531200], [1]), 'hourly.time[0]'],
+    ['an empty first time (it must not pass as the hour before it)', withHourly(['', '2023-01-01T00:00'], [1, 2]), 'hourly.time[0]'],
     ['a gap of two hours', withHourly(['2023-01-01T00:00', '2023-01-01T02:00'], [1, 2]), 'hourly.time[1]'],
     ['hours out of order', withHourly(['2023-01-01T01:00', '2023-01-01T00:00'], [1, 2]), 'hourly.time[1]'],
     ['a repeated hour', withHourly(['2023-01-01T01:00', '2023-01-01T01:00'], [1, 2]), 'hourly.time[1]'],
@@ -95,5 +96,58 @@ describe('validateArchiveResponse', () => {
     expect(caught).toBeInstanceOf(UpstreamError);
     expect((caught as ArchiveResponseError).field).toBe(field);
     expect((caught as Error).message).toContain(field);
+  });
+});
+
+describe('validateArchiveResponse, exactly', () => {
+  it('accepts coordinates at their limits', () => {
+    expect(validateArchiveResponse({ ...good(), latitude: -90, longitude: 180 })).toMatchObject({ latitude: -90, longitude: 180 });
+    expect(validateArchiveResponse({ ...good(), latitude: 90, longitude: -180 })).toMatchObject({ latitude: 90, longitude: -180 });
+  });
+
+  it('leaves elevation out of the result when the body has none (not as an undefined property)', () => {
+    const { elevation: _drop, ...body } = good();
+    expect(validateArchiveResponse(body)).not.toHaveProperty('elevation');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an array body', [good()], 'body must be a JSON object, got an array'],
+    ['a text body', 'x', 'body must be a JSON object, got string'],
+    ['a latitude as text', { ...good(), latitude: '42' }, 'latitude must be a number, got "42"'],
+    ['a latitude just below -90', { ...good(), latitude: -90.5 }, 'latitude must be between -90 and 90, got -90.5'],
+    ['a longitude just above 180', { ...good(), longitude: 180.5 }, 'longitude must be between -180 and 180, got 180.5'],
+    ['an offset of an hour', { ...good(), utc_offset_seconds: 3600 }, 'utc_offset_seconds must be 0 (we ask for timezone=UTC), got 3600'],
+    ['an hourly block that is text', { ...good(), hourly: 'x' }, 'hourly must be an object'],
+    ['time as text', withHourly('2023-01-01T00:00', [1]), 'hourly.time must be an array'],
+    ['values as a number', withHourly(['2023-01-01T00:00'], 1), 'hourly.temperature_2m must be an array'],
+    ['one value for two hours', withHourly(['2023-01-01T00:00', '2023-01-01T01:00'], [1]), 'hourly.temperature_2m has 1 values for 2 hours'],
+    ['a time that is not an hour', withHourly(['x'], [1]), 'hourly.time[0] must be an hour YYYY-MM-DDTHH:00, got "x"'],
+    ['a time wrapped in an array (it would read as the hour as text)', withHourly([['2023-01-01T00:00']], [1]), 'hourly.time[0] must be an hour YYYY-MM-DDTHH:00, got ["2023-01-01T00:00"]'],
+    ['a gap of two hours', withHourly(['2023-01-01T00:00', '2023-01-01T02:00'], [1, 2]), 'hourly.time[1] 2023-01-01T02:00 does not follow 2023-01-01T00:00 by one hour'],
+    ['a reading as text', withHourly(['2023-01-01T00:00'], ['1.5']), 'hourly.temperature_2m[0] must be a number or null, got "1.5"'],
+    ['an infinite reading', withHourly(['2023-01-01T00:00'], [Number.POSITIVE_INFINITY]), 'hourly.temperature_2m[0] must be a number or null, got null'],
+  ])('refuses %s with the field and the reason in its message', (_label, body, message) => {
+    expect(() => validateArchiveResponse(body)).toThrow(new ArchiveResponseError(message.split(' ')[0]!, message.slice(message.indexOf(' ') + 1)));
+    expect(() => validateArchiveResponse(body)).toThrow(`Open-Meteo response: ${message}`);
+  });
+});
+
+describe('validateArchiveResponse after a good stamp', () => {
+  // The stamp after a good one is checked against a prediction of its text before any parsing: whatever the
+  // prediction, only the real next hour may pass. Near misses of the prediction for each kind of hour:
+  it.each<[string, string]>([
+    ['2023-01-01T09:00', '2023-01-01TStryker was here!10:00'], // what Stryker's string mutant of the padding predicts
+    ['2023-01-01T05:00', ''],
+    ['2023-01-01T05:00', '2023-01-01T05:0006:00'],
+    ['2023-01-01T09:00', '2023-01-01T010:00'],
+    ['2023-01-01T22:00', '2023-01-01T023:00'],
+    ['2023-01-01T23:00', '2023-01-01T24:00'],
+    ['2023-01-01T23:00', '2023-01-01T023:00'],
+    ['2023-01-01T23:00', '2023-01-01T23:00'],
+    ['2023-01-01T23:00', '2023-01-01T22:00'],
+    ['2023-01-01T23:00', '2023-01-02T00:00:00.000Z'],
+    ['1969-12-31T23:00', '1969-12-31T24:00'],
+  ])('refuses %s followed by %j', (first, second) => {
+    expect(() => validateArchiveResponse(withHourly([first, second], [1, 2]))).toThrow(expect.objectContaining({ field: 'hourly.time[1]' }));
   });
 });
