@@ -308,13 +308,16 @@ describe('createSharedQuotaGate, decision by decision', () => {
 
   it('does not try the store again before the retry time, and waits for it on the fallback share', async () => {
     const time = virtualTime(at('09:30:10'));
-    const { store } = memoryStore(() => time.now() < at('09:30:15'));
-    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 10, clock: time.clock, storeRetryMs: 5_000 });
+    const { store, state } = memoryStore(() => time.now() < at('09:30:15'));
+    const limits = windows(60, 500, 1_000);
+    const gate = createSharedQuotaGate({ windows: limits, store, instances: 10, clock: time.clock, storeRetryMs: 5_000 });
     for (let i = 0; i < 6; i++) await gate.acquire(1); // the fallback share: 60 / 10
     expect(gate.stats()).toMatchObject({ storeErrors: 1, fallbackCalls: 6 });
     const outcome = await settleCall(time, gate.acquire(1));
     expect(outcome.admittedAt).toBe(at('09:30:15'));
     expect(gate.stats().storeErrors).toBe(1);
+    // The minute lacked; the hour and the day did not, yet their fallback calls are reported with it.
+    for (const window of limits) expect(state.rows.get(windowRowKey(window, windowStartOf(window, time.now())))!.claimed, window.name).toBeGreaterThanOrEqual(7);
   });
 
   it('admits a call on the fallback share at once after a failed claim, even with no retry delay, and reports nothing while the share holds', async () => {
