@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSharedQuotaGate, type QuotaStore, type SharedQuotaGate } from '../../../../functions/core/weather/sharedQuotaGate.ts';
-import { planClaims, planExhaust, windowRowKey, windowStartOf, type WindowState } from '../../../../functions/core/weather/quotaWindows.ts';
+import { EPSILON, planClaims, planExhaust, windowRowKey, windowStartOf, type WindowClaim, type WindowState } from '../../../../functions/core/weather/quotaWindows.ts';
 import type { LimitWindow } from '../../../../functions/core/weather/rateLimiter.ts';
 import type { GateClock } from '../../../../functions/core/weather/limiterGate.ts';
 import { QuotaWaitError } from '../../../../functions/errors.ts';
@@ -33,11 +33,12 @@ function virtualTime(start = 0) {
 /** The store as the table adapter runs it (the same pure planning), in memory; `down` makes it unreachable. */
 function memoryStore(down: () => boolean = () => false) {
   const rows = new Map<string, WindowState>();
-  const state = { rows, down: false, claims: 0, exhausts: 0 };
+  const state = { rows, down: false, claims: 0, exhausts: 0, sent: [] as WindowClaim[][] };
   const store: QuotaStore = {
     async claim(claims) {
       if (state.down || down()) throw new Error('ECONNREFUSED');
       state.claims++;
+      state.sent.push([...claims]);
       const keys = claims.map((c) => windowRowKey(c.window, c.start));
       const { writes, results } = planClaims(keys.map((k) => rows.get(k)), claims);
       writes.forEach((w, i) => w && rows.set(keys[i]!, w));
@@ -223,7 +224,8 @@ describe('createSharedQuotaGate, its reports', () => {
     await gate.acquire(1);
     expect(gate.stats()).toMatchObject({ claims: 1, storeErrors: 0 });
     await gate.acquire(1);
-    expect(gate.stats().claims).toBe(state.claims);
+    expect(gate.stats().claims).toBe(1);
+    expect(state.claims).toBe(1);
   });
 
   it('ignores a report of a window it does not know, and counts a store error when it cannot record an exceeded one', async () => {
@@ -242,5 +244,173 @@ describe('createSharedQuotaGate, its reports', () => {
     const gate = createSharedQuotaGate({ windows: windows(10, 3, 1_000), store: memoryStore().store, instances: 1, clock: time.clock });
     for (let i = 0; i < 3; i++) await gate.acquire(1);
     await expect(gate.acquire(1)).rejects.toThrow('the shared hour quota is spent; the call would wait 1790 s');
+  });
+});
+
+describe('createSharedQuotaGate, decision by decision', () => {
+  const at = (iso: string) => Date.parse(`2025-03-04T${iso}Z`);
+
+  /** Runs one call to its end in virtual time: what it was admitted at, or what it was refused with. */
+  async function settleCall(time: ReturnType<typeof virtualTime>, call: Promise<{ admittedAt: number }>): Promise<{ admittedAt?: number; error?: unknown }> {
+    let outcome: { admittedAt?: number; error?: unknown } | undefined;
+    void call.then((r) => (outcome = { admittedAt: r.admittedAt }), (error: unknown) => (outcome = { error }));
+    await time.run(() => outcome !== undefined);
+    return outcome!;
+  }
+
+  /** The memory store, each claim taking `ms` of virtual time (a slow round trip). */
+  function slowStore(time: ReturnType<typeof virtualTime>, ms: number) {
+    const { store, state } = memoryStore();
+    const slow: QuotaStore = { ...store, claim: async (claims) => (await time.clock.sleep(ms), store.claim(claims)) };
+    return { store: slow, state };
+  }
+
+  it('does not ask the store while the slice still holds the weight, within the rounding tolerance', async () => {
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(100, 1_000, 10_000), store, instances: 1, clock: virtualTime(at('09:30:10')).clock });
+    await gate.acquire(1); // a first slice of 2
+    await gate.acquire(1); // exactly what is left
+    expect(state.claims).toBe(1);
+    await gate.acquire(EPSILON); // nothing left, but within the tolerance
+    expect(state.claims).toBe(1);
+  });
+
+  it('admits a call whose weight is what is left plus the rounding tolerance, without a claim', async () => {
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(100, 1_000, 10_000), store, instances: 1, clock: virtualTime(at('09:30:10')).clock });
+    await gate.acquire(1);
+    await expect(gate.acquire(1 + EPSILON)).resolves.toMatchObject({ waitedMs: 0 });
+    expect(state.claims).toBe(1);
+  });
+
+  it('claims only the windows that lack, and only what the call still lacks beyond the slice left', async () => {
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(100, 1_000, 10_000), store, instances: 1, clock: virtualTime(at('09:30:10')).clock });
+    await gate.acquire(1); // minute slice 2, hour and day slices far larger
+    await gate.acquire(1.5); // 1 left in the minute: lacks 0.5 there, nothing in the hour or the day
+    expect(state.sent).toHaveLength(2);
+    expect(state.sent[1]!.map((c) => ({ window: c.window.name, need: c.need, want: c.want, owed: c.owed }))).toEqual([{ window: 'minute', need: 0.5, want: 4, owed: 0 }]);
+  });
+
+  it('starts the next window from half its last slice, kept when a later claim found the window full', async () => {
+    const time = virtualTime(at('09:30:10'));
+    const { store, state } = memoryStore();
+    const limits = windows(160, 100_000, 1_000_000);
+    const gate = createSharedQuotaGate({ windows: limits, store, instances: 1, clock: time.clock });
+    for (let i = 0; i < 6; i++) await gate.acquire(1); // minute slices of 2, then 4
+    expect(state.sent.at(-1)!.map((c) => [c.window.name, c.want])).toEqual([['minute', 4]]);
+    await store.exhaust(limits[0]!, at('09:30:00')); // another instance heard a 429
+    const outcome = await settleCall(time, gate.acquire(1)); // its claim is refused (granted 0): the minute is full
+    expect(outcome.admittedAt).toBe(at('09:31:01'));
+    // The next minute's first claim wants the last slice (4), halved at the boundary and doubled by the slow start.
+    expect(state.sent.at(-1)!.map((c) => [c.window.name, c.want])).toEqual([['minute', 4]]);
+  });
+
+  it('does not try the store again before the retry time, and waits for it on the fallback share', async () => {
+    const time = virtualTime(at('09:30:10'));
+    const { store, state } = memoryStore(() => time.now() < at('09:30:15'));
+    const limits = windows(60, 500, 1_000);
+    const gate = createSharedQuotaGate({ windows: limits, store, instances: 10, clock: time.clock, storeRetryMs: 5_000 });
+    for (let i = 0; i < 6; i++) await gate.acquire(1); // the fallback share: 60 / 10
+    expect(gate.stats()).toMatchObject({ storeErrors: 1, fallbackCalls: 6 });
+    const outcome = await settleCall(time, gate.acquire(1));
+    expect(outcome.admittedAt).toBe(at('09:30:15'));
+    expect(gate.stats().storeErrors).toBe(1);
+    // The minute lacked; the hour and the day did not, yet their fallback calls are reported with it.
+    for (const window of limits) expect(state.rows.get(windowRowKey(window, windowStartOf(window, time.now())))!.claimed, window.name).toBeGreaterThanOrEqual(7);
+  });
+
+  it('admits a call on the fallback share at once after a failed claim, even with no retry delay, and reports nothing while the share holds', async () => {
+    const time = virtualTime(at('09:30:10'));
+    let failures = 1;
+    const { store, state } = memoryStore(() => failures-- > 0);
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 10, clock: time.clock, storeRetryMs: 0 });
+    await gate.acquire(1);
+    expect(gate.stats()).toMatchObject({ storeErrors: 1, claims: 0, fallbackCalls: 1 });
+    // Only owed weight to report and nothing lacking: no round trip for it.
+    await gate.acquire(1);
+    expect(gate.stats()).toMatchObject({ storeErrors: 1, claims: 0, fallbackCalls: 2 });
+    expect(state.claims).toBe(0);
+  });
+
+  it('counts a call as a fallback call when any of its windows is on the fallback share, and not otherwise', async () => {
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(100, 1_000, 10_000), store, instances: 1, clock: virtualTime(at('09:30:10')).clock });
+    await gate.acquire(1);
+    await gate.acquire(1);
+    expect(gate.stats().fallbackCalls).toBe(0);
+    state.down = true;
+    await gate.acquire(1); // the minute slice is spent: its claim fails, the hour and day slices still hold
+    expect(gate.stats()).toMatchObject({ fallbackCalls: 1, storeErrors: 1 });
+  });
+
+  it('names the window that frees last when several are full, whatever their order', async () => {
+    for (const limits of [windows(60, 500, 1_000), windows(60, 500, 1_000).reverse()]) {
+      const time = virtualTime(at('09:30:10'));
+      const gate = createSharedQuotaGate({ windows: limits, store: memoryStore().store, instances: 1, clock: time.clock });
+      await gate.exceeded('minute');
+      await gate.exceeded('hour');
+      const { error } = await settleCall(time, gate.acquire(1));
+      expect(error).toBeInstanceOf(QuotaWaitError);
+      expect(error).toMatchObject({ window: 'hour', retryAfterMs: at('10:00:00') - at('09:30:10') });
+    }
+  });
+
+  it('names the first of the windows that free at the same moment', async () => {
+    const time = virtualTime(at('09:59:30'));
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store: memoryStore().store, instances: 1, clock: time.clock, maxWaitMs: 10_000 });
+    await gate.exceeded('minute');
+    await gate.exceeded('hour');
+    const { error } = await settleCall(time, gate.acquire(1));
+    expect(error).toMatchObject({ window: 'minute', retryAfterMs: 30_000 });
+  });
+
+  it('admits a weight of exactly the limit plus the rounding tolerance', async () => {
+    const gate = createSharedQuotaGate({ windows: windows(5, 100, 1_000), store: memoryStore().store, instances: 1, clock: virtualTime(at('09:30:10')).clock });
+    await expect(gate.acquire(5 + EPSILON)).resolves.toMatchObject({ waitedMs: 0 });
+  });
+
+  it('starts over in the next window when a slow claim ends within the guard band of a boundary', async () => {
+    const time = virtualTime(at('09:30:58.500'));
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store: slowStore(time, 1_000).store, instances: 1, clock: time.clock });
+    const outcome = await settleCall(time, gate.acquire(1));
+    // 09:30:59.5 is within the guard: wait for 09:31:01, claim the new minute (1 s), go.
+    expect(outcome.admittedAt).toBe(at('09:31:02'));
+  });
+
+  it('claims again at once, without sleeping, when a claim ran past a boundary and the new window has no slice yet', async () => {
+    const time = virtualTime(at('09:30:59.500'));
+    const sleeps: number[] = [];
+    const clock: GateClock = { now: time.clock.now, sleep: (ms) => (sleeps.push(ms), time.clock.sleep(ms)) };
+    const { store, state } = slowStore(time, 1_000);
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 1, clock, guardMs: 0 });
+    const outcome = await settleCall(time, gate.acquire(1));
+    expect(outcome.admittedAt).toBe(at('09:31:01.500'));
+    expect(state.claims).toBe(2);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('waits a wait that ends exactly at maxWaitMs from arrival instead of handing it back', async () => {
+    const time = virtualTime(at('09:30:10'));
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store: memoryStore().store, instances: 1, clock: time.clock, maxWaitMs: 50_000 });
+    await gate.exceeded('minute');
+    const outcome = await settleCall(time, gate.acquire(1));
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.admittedAt).toBe(at('09:31:01'));
+  });
+
+  it('stops spending a window it was told is full even when the store could not record it', async () => {
+    const time = virtualTime(at('09:30:10'));
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 1, clock: time.clock });
+    await gate.acquire(1);
+    state.down = true;
+    await gate.exceeded('minute');
+    state.down = false;
+    const claims = state.claims;
+    const outcome = await settleCall(time, gate.acquire(1));
+    expect(outcome.admittedAt).toBe(at('09:31:01'));
+    // Nothing asked of the store for the full minute; the next minute's slice is claimed once it starts.
+    expect(state.claims).toBe(claims + 1);
   });
 });
