@@ -1,9 +1,12 @@
 // The rows an ad-hoc query answers with: the dimensions grouped by, then the measures. Which of the optional
 // fields a row carries depends only on the groupBy (see columnsFor), so JSON, CSV and the printed table agree.
+import type { Totals } from '../aggregate/deriveTotals.ts';
 import type { Group } from './foldGroup.ts';
 import type { GroupBy } from './groupBy.ts';
 
-export interface QueryRow {
+/** The measures are the month totals' (the mean weighted by count across months, days and cities; `days` counts
+ * city-days across cities); `synthetic` is true when any part folded in was made up. */
+export interface QueryRow extends Omit<Totals, 'synthetic'> {
   // With `city` in groupBy: the place, as the month entities record it.
   cityId?: string;
   city?: string;
@@ -14,17 +17,6 @@ export interface QueryRow {
   year?: number;
   month?: number;
   day?: number;
-  min: number | null;
-  max: number | null;
-  /** sum / count: weighted by count across months, days and cities. null when count is 0. */
-  mean: number | null;
-  sum: number;
-  count: number;
-  missingHours: number;
-  /** Days present; across cities, city-days. */
-  days: number;
-  minAt: string | null;
-  maxAt: string | null;
   // Without `city` in groupBy: where the extremes happened, and how many cities were folded together.
   minCity?: string | null;
   minCityId?: string | null;

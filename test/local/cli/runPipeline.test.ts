@@ -2,23 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
+import { capture } from './capture.ts';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineOptions } from '../../../local/cli/runPipeline.ts';
 import { referenceRows, seedCities, type ReferenceRow } from './recordedReference.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
 
-function capture(): Writable & { text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => text });
-}
 
 async function run(file: string, lines: string[], options: Partial<PipelineOptions> = {}) {
   const cities = join(dir, file);

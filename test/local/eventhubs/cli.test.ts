@@ -12,6 +12,12 @@ import { opensslMissing, throwawayCertificate } from './pythonProbe.ts';
 const CLI = join(import.meta.dirname, '../../../local/eventhubs/cli.ts');
 const launch = (args: string[]) => launchScript(CLI, args);
 
+/** The connection string the emulator prints once it listens. */
+async function printedConnectionString(running: ReturnType<typeof launch>): Promise<string> {
+  await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
+  return running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+}
+
 afterEach(killLaunched);
 
 describe('the Event Hubs emulator CLI', () => {
@@ -46,8 +52,7 @@ describe('the Event Hubs emulator CLI', () => {
 
   it('serves the real client on the connection string it prints, and stops cleanly on Ctrl-C (SIGINT)', async () => {
     const running = launch(['--port', '0']);
-    await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
-    const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+    const connectionString = await printedConnectionString(running);
     const producer = new EventHubProducerClient(connectionString);
     try {
       expect((await producer.getEventHubProperties()).partitionIds).toEqual(['0', '1', '2', '3']);
@@ -61,8 +66,7 @@ describe('the Event Hubs emulator CLI', () => {
 
   it('with --verbose logs one line per connection and per link, and nothing of the key', async () => {
     const running = launch(['--port', '0', '--verbose']);
-    await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
-    const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+    const connectionString = await printedConnectionString(running);
     const producer = new EventHubProducerClient(connectionString);
     await producer.getEventHubProperties();
     await producer.sendBatch([{ body: 'logged' }], { partitionId: '1' });
@@ -85,8 +89,7 @@ describe('the Event Hubs emulator CLI', () => {
     try {
       setDefaultCACertificates([...getCACertificates('default'), readFileSync(cert.certPath, 'utf8')]);
       const running = launch(['--port', '0', '--tls-cert', cert.certPath, '--tls-key', cert.keyPath]);
-      await waitUntil(() => /EntityPath=temperatures;/.test(running.output()), 20_000, 'the connection string');
-      const connectionString = running.output().split('\n').find((line) => line.startsWith('Endpoint=sb://localhost:')) ?? '';
+      const connectionString = await printedConnectionString(running);
       expect(connectionString).not.toContain('UseDevelopmentEmulator');
       const producer = new EventHubProducerClient(connectionString);
       try {
