@@ -1,13 +1,15 @@
 // The seed workload end to end on the local stack: 50 cities × 242 days (2023-01-01..2023-08-30) from the
 // recorded data, the stand-in at zero latency and the API limiter raised so that neither paces the run.
 // Targets (issue 12): ≤ 3 s from upload to the last aggregate written; events aggregated at ≥ 0.3× the emulator's
-// own send+receive rate; ≤ 200 raw blob writes per million readings.
+// own send+receive rate; ≤ 200 raw blob writes per million readings. BENCH_SEED_RUNS runs (3 by default, each on
+// fresh services in a fresh process), the run with the median upload → last aggregate shown: on this shared machine
+// one run's figure moves by a second with the load.
 import { fileURLToPath } from 'node:url';
 import { emulatorEventsPerSecond } from '../lib/localStack.ts';
 import type { WorkloadResult } from '../lib/runWorkload.ts';
 import { runWorkloadInChild } from '../lib/workloadProcess.ts';
 import { workloadFigures } from '../lib/workloadFigures.ts';
-import type { Bench } from '../lib/types.ts';
+import type { Bench, Figure } from '../lib/types.ts';
 
 const SEED_CITIES = fileURLToPath(new URL('../../local/data/us50-2023/cities.jsonl', import.meta.url));
 
@@ -18,9 +20,20 @@ export const seedBench: Bench = {
   name: 'seed',
   description: '50 cities × 242 days through the whole local pipeline (stand-in at zero latency, API limiter raised)',
   async run() {
+    const runs = Number(process.env['BENCH_SEED_RUNS'] ?? 3);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_SEED_RUNS must be a whole number ≥ 1, got ${process.env['BENCH_SEED_RUNS']}`);
     const eventHubs = await emulatorEventsPerSecond();
-    const result = await runWorkloadInChild({ citiesFile: SEED_CITIES, cities: 50, start: '2023-01-01', end: '2023-08-30', days: 242, timeoutMs: 10 * 60_000 });
+    const all: WorkloadResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      all.push(await runWorkloadInChild({ citiesFile: SEED_CITIES, cities: 50, start: '2023-01-01', end: '2023-08-30', days: 242, timeoutMs: 10 * 60_000 }));
+    }
+    const result = [...all].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs - 1) / 2)] as WorkloadResult;
     seedResult = result;
-    return workloadFigures(result, eventHubs, { seconds: 3, eventsRatio: 0.3, rawWritesPerMillion: 200 });
+    const figures = workloadFigures(result, eventHubs, { seconds: 3, eventsRatio: 0.3, rawWritesPerMillion: 200 });
+    if (runs > 1) {
+      const [first] = figures as [Figure];
+      first.note = `median of ${runs} (${all.map((r) => r.seconds.toFixed(2)).join(', ')} s; events/s ${all.map((r) => Math.round(r.eventsPerSecond)).join(', ')}), ${first.note ?? ''}`;
+    }
+    return figures;
   },
 };
