@@ -140,6 +140,8 @@ try {
     host,
     target: { host, ports: () => (eventHubs?.ready() ? [eventHubs.port, ...(eventHubs.kafka ? [eventHubs.kafka.port] : [])] : undefined) },
   }));
+  // Said at once, so that a supervisor (or a test on port 0) can watch the start from its first second.
+  process.stdout.write(`Starting: ${health.url} answers 503 until everything is up\n`);
   azurite = await keep(() => startAzurite({ blobPort: ports['blob-port'], queuePort: ports['queue-port'], tablePort: ports['table-port'], host }));
   eventHubs = await keep(() => startEventHubs({
     port: ports['amqp-port'],

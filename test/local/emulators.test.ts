@@ -112,14 +112,13 @@ describe('npm run emulators', () => {
   }, 90_000);
 
   it('stops on Ctrl-C while still starting (health 503) and leaves no Azurite process behind', async () => {
-    const holder: Server = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const healthPort = (holder.address() as { port: number }).port;
-    await new Promise<void>((resolve) => holder.close(() => resolve()));
-    const running = launch(SCRIPT, ['--blob-port', '0', '--queue-port', '0', '--table-port', '0', '--amqp-port', '0', '--kafka-port', '0', '--health-port', String(healthPort)]);
+    const running = launch(SCRIPT, ['--blob-port', '0', '--queue-port', '0', '--table-port', '0', '--amqp-port', '0', '--kafka-port', '0', '--health-port', '0']);
+    // The health endpoint is bound first and its URL printed at once: the start is watched from there, no port probed.
+    await waitUntil(() => /^Starting: http:\S+ answers 503/m.test(running.output()), 60_000, 'the health endpoint URL');
+    const healthUrl = /^Starting: (http:\S+)/m.exec(running.output())?.[1] as string;
     let status = 0;
     await waitUntil(async () => {
-      status = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.status, () => 0);
+      status = await fetch(healthUrl).then((r) => r.status, () => 0);
       return status !== 0;
     }, 60_000, 'the health endpoint');
     const children = spawnSync('pgrep', ['-P', String(running.child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l !== '').map(Number);
