@@ -5,7 +5,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
-import { EventHubConsumerClient, EventHubProducerClient, latestEventPosition, type TokenCredential } from '@azure/event-hubs';
+import { EventHubConsumerClient, EventHubProducerClient, type TokenCredential } from '@azure/event-hubs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_GRANTS } from '../../../local/eventhubs/grants.ts';
 import { start, type EmulatorConfig, type RunningEmulator } from '../../../local/eventhubs/index.ts';
@@ -13,6 +13,7 @@ import { FAST_RETRY } from './helpers.ts';
 import { opensslMissing, throwawayCertificate } from './pythonProbe.ts';
 import { rheaPeer } from './rheaPeer.ts';
 import { SharedKeyCredential } from './sharedKey.ts';
+import { waitUntil } from '../../waitUntil.ts';
 
 const CONFIG: EmulatorConfig = {
   UserConfig: { NamespaceConfig: [{ Type: 'EventHub', Name: 'ns', Entities: [
@@ -91,13 +92,18 @@ describe('start: what a token covers', () => {
       expect(await sender.detached).toMatchObject({ condition: 'amqp:unauthorized-access' });
       expect(Date.now() - started).toBeLessThan(10_000);
 
-      expect((await peer.putToken(SharedKeyCredential.token(audience('temperatures'), undefined, inSeconds(2)), audience('temperatures'))).status).toBe(202);
+      const firstExpiry = inSeconds(2);
+      expect((await peer.putToken(SharedKeyCredential.token(audience('temperatures'), undefined, firstExpiry), audience('temperatures'))).status).toBe(202);
       const renewed = peer.attach('receiver', 'temperatures/ConsumerGroups/$default/Partitions/1');
-      await renewed.opened;
+      // A canary on the other hub whose only token expires a second after the first one: its detach, on the same
+      // connection (frames arrive in order), proves the emulator's clock went past that expiry, with no sleep.
+      expect((await peer.putToken(SharedKeyCredential.token(audience('other'), undefined, firstExpiry + 1), audience('other'))).status).toBe(202);
+      const canary = peer.attach('receiver', 'other/ConsumerGroups/$default/Partitions/0');
+      await Promise.all([renewed.opened, canary.opened]);
       let detachedEarly = false;
       void renewed.detached.then(() => (detachedEarly = true));
       expect((await peer.putToken(SharedKeyCredential.token(audience('temperatures'), undefined, inSeconds(60)), audience('temperatures'))).status).toBe(202);
-      await new Promise((resolve) => setTimeout(resolve, 3_500)); // past the first token's expiry
+      expect(await canary.detached).toMatchObject({ condition: 'amqp:unauthorized-access' });
       expect(detachedEarly).toBe(false);
     } finally {
       peer.close();
@@ -132,17 +138,19 @@ describe.skipIf(!!opensslMissing)('start: the JavaScript client renews its token
     const producer = new EventHubProducerClient(emulator.connectionString.replace(/;$/, ''), 'temperatures', { retryOptions: FAST_RETRY });
     const errors: string[] = [];
     let received = 0;
+    // From the partition's end as it is now, not "latest" at attach: no event is missed however late the link opens.
+    const { lastEnqueuedSequenceNumber } = await producer.getPartitionProperties('0');
     const subscription = consumer.subscribe('0', {
       processEvents: async (events) => void (received += events.length),
       processError: async (error) => void errors.push(`${(error as { code?: string }).code ?? error.name}: ${error.message}`),
-    }, { startPosition: latestEventPosition, maxWaitTimeInSeconds: 0.2 });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }, { startPosition: { sequenceNumber: lastEnqueuedSequenceNumber, isInclusive: false }, maxWaitTimeInSeconds: 0.2 });
     let sent = 0;
+    // The pacing is the scenario (tokens must expire while events flow), not a wait for something to happen.
     for (const until = Date.now() + ms; Date.now() < until; sent++) {
       await producer.sendBatch([{ body: sent }], { partitionId: '0' });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitUntil(() => received >= sent, 20_000, `all ${sent} events back (${received} so far; errors: ${errors.join('; ')})`);
     await subscription.close();
     await Promise.all([consumer.close(), producer.close()]);
     return { received, sent, errors };
