@@ -11,6 +11,7 @@ import { TableClient } from '@azure/data-tables';
 import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '../../functions/config/settings.ts';
 import { startAzurite } from '../../local/azurite.ts';
 import { runPipeline } from '../../local/cli/runPipeline.ts';
+import { parseRawResponseName } from '../../functions/core/weather/rawResponse.ts';
 import { sampleProcessTree, type MemoryPeaks } from './processTree.ts';
 import { startEmulatorChild, startStandInChild } from './localStack.ts';
 
@@ -41,7 +42,7 @@ export interface WorkloadResult {
   rawBlobs: number;
   /** First → last raw blob Last-Modified, plus the 1 s granularity of that header (so a conservative rate). */
   rawWindowSeconds: number;
-  /** Events aggregated per second, from the first raw blob write to the last aggregate. */
+  /** Events aggregated per second, from the first API response (its fetch instant) to the last aggregate. */
   eventsPerSecond: number;
   eventsAggregated: number;
   apiCalls: number;
@@ -79,20 +80,29 @@ async function lastAggregateWrite(connectionString: string): Promise<number> {
   return last;
 }
 
-async function rawBlobWindow(connectionString: string): Promise<{ count: number; first: number; last: number }> {
+/**
+ * Raw blobs: how many, their Last-Modified window (whole seconds), and the first response's fetch instant (to the
+ * millisecond, from its name): the events/s window starts there, since a Last-Modified truncated to the second
+ * could start it up to a second early (a third of a seed run).
+ */
+async function rawBlobWindow(connectionString: string): Promise<{ count: number; first: number; last: number; firstFetch: number }> {
   const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(RESOURCES.rawContainer);
   let count = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
+  let firstFetch = Number.POSITIVE_INFINITY;
   for await (const page of container.listBlobsFlat().byPage({ maxPageSize: 5_000 })) {
     for (const blob of page.segment.blobItems) {
       const at = blob.properties.lastModified.getTime();
       count++;
       first = Math.min(first, at);
       last = Math.max(last, at);
+      const name = parseRawResponseName(blob.name);
+      if (name) firstFetch = Math.min(firstFetch, Date.parse(name.fetchedAt));
     }
   }
-  return { count, first, last };
+  if (!Number.isFinite(firstFetch)) throw new Error('no raw blob carries a response name: cannot time the events');
+  return { count, first, last, firstFetch };
 }
 
 export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
@@ -130,7 +140,7 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
       readingsPerSecond: readings / seconds,
       rawBlobs: raw.count,
       rawWindowSeconds: (raw.last - raw.first) / 1000 + 1,
-      eventsPerSecond: eventsAggregated / ((lastAggregate - raw.first) / 1000),
+      eventsPerSecond: eventsAggregated / ((lastAggregate - raw.firstFetch) / 1000),
       eventsAggregated,
       apiCalls: result.apiCalls,
       memory: peaks,

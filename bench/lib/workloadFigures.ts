@@ -28,7 +28,7 @@ export function workloadFigures(result: WorkloadResult, eventHubs: { eventsPerSe
     },
     withRatio({
       metric: 'events/s aggregated', value: result.eventsPerSecond, unit: 'events/s', baseline: eventHubs.eventsPerSecond, better: 'higher', ...at('>=', targets.eventsRatio),
-      note: `first raw blob → last aggregate; baseline: emulator send+receive with the real client (${eventHubs.events.toLocaleString('en-US')} × 1 KB events)`,
+      note: `first API response (its fetch instant, ms) → last aggregate; baseline: emulator send+receive with the real client (${eventHubs.events.toLocaleString('en-US')} × 1 KB events)`,
     }),
     { metric: 'peak RSS app process', value: memory.selfMiB, unit: 'MiB', ...at('<=', targets.appMiB), note: 'function app + local host' },
     {
