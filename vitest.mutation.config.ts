@@ -8,9 +8,12 @@ export default defineConfig({
     include: [
       'test/functions/core/**/*.test.ts',
       'test/local/eventhubs/addresses.test.ts',
+      'test/local/eventhubs/amqpBytes.test.ts',
+      'test/local/eventhubs/amqpScan.test.ts',
       'test/local/eventhubs/frameWriter.test.ts',
       'test/local/eventhubs/messageCodec.test.ts',
       'test/local/eventhubs/partitionKey.test.ts',
+      'test/local/eventhubs/positionFilter.test.ts',
       'test/local/eventhubs/sas.test.ts',
     ],
     testTimeout: 10_000,

@@ -58,7 +58,8 @@ export function startSequenceNumber(position: StartPosition | undefined, log: Pa
       if (position.offset === '@latest') return log.endSequenceNumber;
       if (position.offset === '-1') return first;
       const offset = Number(position.offset);
-      if (!Number.isFinite(offset)) throw new FilterError(`the offset in the filter is not a number: '${clip(position.offset)}'`);
+      // Number('') is 0: an empty or blank offset would start from the beginning instead of being refused.
+      if (position.offset.trim() === '' || !Number.isFinite(offset)) throw new FilterError(`the offset in the filter is not a number: '${clip(position.offset)}'`);
       return log.firstWithOffset(offset, position.inclusive);
     }
     case 'sequenceNumber': {

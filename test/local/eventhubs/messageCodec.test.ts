@@ -9,6 +9,32 @@ function batch(events: Buffer[], annotations?: Record<string, unknown>): Buffer 
   return rhea.message.encode({ body: rhea.message.data_sections(events), ...(annotations ? { message_annotations: annotations } : {}) });
 }
 
+interface Typed { value: unknown; descriptor?: Typed }
+const Reader = (rhea.types as unknown as { Reader: new (buffer: Buffer) => { read(): Typed; position: number } }).Reader;
+
+/** The keys of each section's map, in wire order, as rhea's reader sees them (duplicates kept). */
+function mapKeys(wire: Buffer): Map<number, string[]> {
+  const reader = new Reader(wire);
+  const keys = new Map<number, string[]>();
+  while (reader.position < wire.length) {
+    const section = reader.read();
+    const entries = section.value;
+    if (Array.isArray(entries) && [0x71, 0x72].includes(section.descriptor?.value as number)) {
+      keys.set(section.descriptor?.value as number, entries.filter((_, i) => i % 2 === 0).map((k: Typed) => String(k.value)));
+    }
+  }
+  return keys;
+}
+
+/**
+ * The map32 size and count fields of the annotations section that sits between `before` and `after` bytes of the wire,
+ * with what they must be (spec 1.6.24: the size counts every byte after the size field, the count counts keys and values).
+ */
+function mapHead(wire: Buffer, before: number, after: number) {
+  const section = wire.subarray(before, wire.length - after);
+  return { constructor: section.subarray(0, 4).toString('hex'), size: section.readUInt32BE(4), bytesAfterSize: section.length - 8, count: section.readUInt32BE(8) };
+}
+
 const symbol = (text: string) => Buffer.concat([Buffer.from([0xa3, text.length]), Buffer.from(text, 'latin1')]);
 const vbin8 = (bytes: Buffer) => Buffer.concat([Buffer.from([0xa0, bytes.length]), bytes]);
 
@@ -42,6 +68,31 @@ describe('splitTransfer', () => {
   ])('throws MalformedMessageError for a batch that %s', (_why, payload) => {
     expect(() => splitTransfer(payload, BATCH_FORMAT)).toThrow(MalformedMessageError);
   });
+
+  it('says what is wrong with a batch holding something that is not a section', () => {
+    expect(() => splitTransfer(Buffer.from([0xa1, 0x01, 0x78]), BATCH_FORMAT)).toThrow('the batch holds something that is not a message section');
+  });
+});
+
+describe('parseEvent', () => {
+  it('keeps the header, the producer\'s own annotations and every later section, and drops its delivery annotations', () => {
+    const raw = rhea.message.encode({
+      durable: true,
+      delivery_annotations: { hop: 1 },
+      message_annotations: { 'x-opt-partition-key': 'p', custom: 'c', 'x-opt-offset': '5', 'x-opt-sequence-number': 9, 'x-opt-enqueued-time': new Date(0) },
+      message_id: 'm',
+      body: rhea.message.data_section(Buffer.from('x')),
+    });
+    const parsed = parseEvent(raw);
+    expect(rhea.message.decode(parsed.header)).toMatchObject({ durable: true });
+    expect(parsed.partitionKey).toBe('p');
+    expect(parsed.annotationPairs.map((pair) => rhea.message.decode(Buffer.concat([Buffer.from([0x00, 0x53, 0x72, 0xc1, pair.length + 1, 2]), pair])).message_annotations))
+      .toEqual([{ 'x-opt-partition-key': 'p' }, { custom: 'c' }]);
+    const rest = rhea.message.decode(parsed.rest);
+    expect(rest.message_id).toBe('m');
+    expect(rest.delivery_annotations).toBeUndefined();
+    expect(rest.message_annotations).toBeUndefined();
+  });
 });
 
 describe('buildDeliveries', () => {
@@ -67,6 +118,44 @@ describe('buildDeliveries', () => {
       'x-opt-enqueued-time': new Date(first.enqueuedTimeMs),
     });
     expect(delivered).toMatchObject({ sequenceNumber: 7, offset: 100, partitionKey: 'city-1' });
+  });
+
+  it('writes each broker annotation once, a producer\'s forged copies and its delivery annotations dropped', () => {
+    const raw = event(1, {
+      delivery_annotations: { hop: 1 },
+      message_annotations: { 'x-opt-offset': '1', 'x-opt-sequence-number': 99, 'x-opt-enqueued-time': new Date(0), custom: 'kept' },
+    });
+    const [delivered] = buildDeliveries([parseEvent(raw)], undefined, first);
+    const keys = mapKeys(delivered?.wire as Buffer);
+    expect(keys.get(0x72)).toEqual(['custom', 'x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time']);
+    expect(keys.has(0x71)).toBe(false);
+  });
+
+  it('writes the annotations map\'s size and count fields as the bytes and entries that follow', () => {
+    const events = [
+      parseEvent(event(1, { durable: true, message_annotations: { custom: 'x'.repeat(40) } })),
+      parseEvent(event(2, { message_annotations: { 'x-opt-partition-key': 'own' } })),
+      parseEvent(event(3)),
+    ];
+    const delivered = buildDeliveries(events, 'envelope', first);
+    for (const [i, d] of delivered.entries()) {
+      const parsed = events[i] as (typeof events)[number];
+      const head = mapHead(d.wire, parsed.header.length, parsed.rest.length);
+      expect(head.constructor).toBe('005372d1');
+      expect(head.size, `event ${i}`).toBe(head.bytesAfterSize);
+      expect(head.count).toBe([10, 8, 8][i]); // custom + 3 broker + envelope key; own key + 3; 3 + envelope key
+      expect(parseEvent(d.wire).rest).toEqual(parsed.rest);
+    }
+  });
+
+  it('gives events with their own partition key no envelope key, offsets staying the byte positions of what is delivered', () => {
+    const own = [1, 2, 3].map((n) => parseEvent(event(n, { message_annotations: { 'x-opt-partition-key': `own-${n}` } })));
+    const delivered = buildDeliveries(own, 'envelope-key', first);
+    expect(delivered.map((d) => d.partitionKey)).toEqual(['own-1', 'own-2', 'own-3']);
+    for (const [i, d] of delivered.entries()) {
+      expect(d.offset).toBe(i === 0 ? first.offset : (delivered[i - 1]?.offset ?? 0) + (delivered[i - 1]?.wire.length ?? 0));
+      expect(mapKeys(d.wire).get(0x72)).toEqual(['x-opt-partition-key', 'x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time']);
+    }
   });
 
   it('numbers a batch consecutively, offsets being byte positions, and adds the envelope key to events without one', () => {
@@ -101,5 +190,14 @@ describe('withRuntimeMetrics', () => {
       runtime_info_retrieval_time_utc: new Date(3_000),
     });
     expect(decoded.application_properties).toEqual({ n: 1 });
+  });
+
+  it('writes the delivery annotations map\'s size and count fields as the bytes and entries that follow', () => {
+    const [d] = buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 });
+    const wire = withRuntimeMetrics(d?.wire as Buffer, d?.headerLength ?? 0, { lastSequenceNumber: 41, lastOffset: 5_000, lastEnqueuedTimeMs: 2_000 }, 3_000);
+    const head = mapHead(wire, d?.headerLength ?? 0, (d?.wire.length ?? 0) - (d?.headerLength ?? 0));
+    expect(head.constructor).toBe('005371d1');
+    expect(head.size).toBe(head.bytesAfterSize);
+    expect(head.count).toBe(8);
   });
 });
