@@ -48,4 +48,9 @@ describe('toJsonRow', () => {
   it('keeps the CLI fields and drops the city id', () => {
     expect(toJsonRow(row({ cityId: 'oslo', city: 'Oslo', min: null }))).toEqual({ city: 'Oslo', year: 2023, month: 1, min: null, max: 5, mean: 2, count: 744, missingHours: 0 });
   });
+
+  it('marks a month of made-up readings as synthetic, so the CLI output says so', () => {
+    expect(toJsonRow(row({ synthetic: true }))).toMatchObject({ synthetic: true });
+    expect(toJsonRow(row({}))).not.toHaveProperty('synthetic');
+  });
 });

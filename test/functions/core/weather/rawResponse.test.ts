@@ -40,6 +40,12 @@ describe('parseRawResponseName', () => {
     expect(parseRawResponseName(rawResponseName({ ...info, cityId: 'São Paulo 100%' }, 12))).toMatchObject({ cityId: 'São Paulo 100%', copy: 12 });
   });
 
+  it('reads copy numbers of one to three digits', () => {
+    expect(parseRawResponseName(rawResponseName(info, 1))).toMatchObject({ copy: 1 });
+    expect(parseRawResponseName(rawResponseName(info, 999))).toMatchObject({ copy: 999 });
+    expect(parseRawResponseName(rawResponseName(info, 1_000))).toBeUndefined();
+  });
+
   it.each([
     ['the old per-day layout', 'peabody-ma-usa/2023/2023-01-01.json'],
     ['no window', 'peabody-ma-usa/2023-09-23T10-00-00.123Z.json'],
