@@ -59,7 +59,10 @@ function waitFor(entries: readonly LimiterEntry[], window: LimitWindow, weight: 
     excess -= entry.weight;
     if (excess <= EPSILON) return entry.at + window.windowMs - now;
   }
-  return Number.POSITIVE_INFINITY; // unreachable while weight ≤ limit
+  // Once every entry has left, what remains is weight - limit ≤ EPSILON (tryAcquire checks it), so the request fits
+  // then; the running sums above may still be a few ulps over EPSILON, which must not turn the wait into forever.
+  // (Reached only with entries in the window: over an empty one the excess is weight - limit, admitted above.)
+  return entries[entries.length - 1]!.at + window.windowMs - now;
 }
 
 /**
@@ -70,7 +73,8 @@ export function tryAcquire(state: LimiterState, windows: readonly LimitWindow[],
   if (!(weight > 0) || !Number.isFinite(weight)) throw new RangeError(`weight must be a positive number, got ${weight}`);
   let longest: { waitMs: number; window: string } | undefined;
   for (const window of windows) {
-    if (weight > window.limit + EPSILON) {
+    // The same expression as waitFor's excess over an empty window, so a weight let through here fits an empty one.
+    if (weight - window.limit > EPSILON) {
       throw new RangeError(`a request weighing ${weight.toFixed(2)} can never fit the ${window.name} limit of ${window.limit}`);
     }
     const waitMs = waitFor(state.entries, window, weight, now);

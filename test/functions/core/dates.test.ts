@@ -35,6 +35,12 @@ describe('isValidDate', () => {
     expect(isValidDate(date)).toBe(false);
   });
 
+  it('accepts year 0000, a leap year of the proleptic Gregorian calendar that Date also reads', () => {
+    expect(isValidDate('0000-01-01')).toBe(true);
+    expect(isValidDate('0000-02-29')).toBe(true);
+    expect(Date.parse('0000-02-29T00:00:00Z')).not.toBeNaN();
+  });
+
   it.each([20230101, null, undefined, {}])('rejects the non-string %j', (value) => {
     expect(isValidDate(value)).toBe(false);
   });

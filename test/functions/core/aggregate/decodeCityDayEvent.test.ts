@@ -25,6 +25,17 @@ describe('decodeCityDayEvent', () => {
     expect(decodeCityDayEvent(event)).toEqual({ ok: true, event });
   });
 
+  it('accepts a fetchedAt with a numeric offset instead of Z', () => {
+    for (const fetchedAt of ['2023-09-23T12:00:00+02:00', '2023-09-23T04:30-05:30', '2023-09-23T10:00:00.5+00:00']) {
+      const event = makeEvent({ source: { api: 'a', fetchedAt } });
+      expect(decodeCityDayEvent(event)).toEqual({ ok: true, event });
+    }
+  });
+
+  it('refuses a fetchedAt with an expanded year, which Date.parse would read', () => {
+    expect(decodeCityDayEvent(makeEvent({ source: { api: 'a', fetchedAt: '+002023-09-23T10:00:00Z' } }))).toEqual({ ok: false, reason: 'source.fetchedAt must be an ISO 8601 timestamp with a zone' });
+  });
+
   it('accepts nulls as missing readings', () => {
     const result = decodeCityDayEvent(makeEvent({ hourly: hourly({ 3: null }) as (number | null)[] }));
     expect(result.ok).toBe(true);

@@ -199,4 +199,11 @@ describe('compareVersions and the synthetic mark', () => {
     expect(compareVersions(madeUp, measured)).not.toBe(0);
     expect(Math.sign(compareVersions(madeUp, measured))).toBe(-Math.sign(compareVersions(measured, madeUp)));
   });
+
+  it('orders two made-up versions with different numbers and the same fetch time, so either delivery order keeps the same one', () => {
+    const a: DayRecord = { ...day('2023-01-01', '2023-01-02T00:00:00Z', complete), synthetic: true };
+    const b: DayRecord = { ...day('2023-01-01', '2023-01-02T00:00:00Z', complete.map((v) => v + 1)), synthetic: true };
+    expect(compareVersions(a, b)).not.toBe(0);
+    expect(mergeDays(EMPTY_MONTH, [a, b]).month).toEqual(mergeDays(EMPTY_MONTH, [b, a]).month);
+  });
 });

@@ -17,6 +17,8 @@ describe('isMonth', () => {
     [' 2023-01', 'leading space'],
     ['2023-01 ', 'trailing space'],
     ['2023/01', 'another separator'],
+    ['x2023-01', 'text before it'],
+    ['22023-01', 'a five-digit year'],
     [202301, 'a number'],
     [undefined, 'nothing'],
   ])('refuses %s (%s)', (value, _why) => {

@@ -37,6 +37,13 @@ describe('sortMonthlyRows', () => {
     expect(sorted.map((r) => `${r.city}/${r.cityId} ${r.year}-${r.month}`)).toEqual(['Aarhus/b 2023-5', 'Aarhus/z 2022-12', 'Aarhus/z 2023-2', 'Zurich/a 2023-1']);
   });
 
+  it('puts the earlier city name first whatever the ids say, from either input order', () => {
+    const zurich = row({ cityId: 'a', city: 'Zurich' });
+    const aarhus = row({ cityId: 'z', city: 'Aarhus' });
+    expect(sortMonthlyRows([zurich, aarhus]).map((r) => r.city)).toEqual(['Aarhus', 'Zurich']);
+    expect(sortMonthlyRows([aarhus, zurich]).map((r) => r.city)).toEqual(['Aarhus', 'Zurich']);
+  });
+
   it('does not reorder its input', () => {
     const input = [row({ city: 'B' }), row({ city: 'A' })];
     sortMonthlyRows(input);
@@ -47,5 +54,10 @@ describe('sortMonthlyRows', () => {
 describe('toJsonRow', () => {
   it('keeps the CLI fields and drops the city id', () => {
     expect(toJsonRow(row({ cityId: 'oslo', city: 'Oslo', min: null }))).toEqual({ city: 'Oslo', year: 2023, month: 1, min: null, max: 5, mean: 2, count: 744, missingHours: 0 });
+  });
+
+  it('marks a month of made-up readings as synthetic, so the CLI output says so', () => {
+    expect(toJsonRow(row({ synthetic: true }))).toMatchObject({ synthetic: true });
+    expect(toJsonRow(row({}))).not.toHaveProperty('synthetic');
   });
 });

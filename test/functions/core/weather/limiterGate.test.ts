@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiterGate, type GateClock } from '../../../../functions/core/weather/limiterGate.ts';
+import { createLimiterGate, realClock, type GateClock } from '../../../../functions/core/weather/limiterGate.ts';
 
 /** A virtual clock: sleeping advances time instantly, so the test is exact and fast. */
 function virtualClock(): GateClock & { sleeps: number[] } {
@@ -43,3 +43,21 @@ describe('createLimiterGate', () => {
   });
 });
 
+describe('realClock', () => {
+  it('sleeps on a timer, so timers due earlier run first and the wait is real', async () => {
+    let earlierTimerRan = false;
+    setTimeout(() => (earlierTimerRan = true), 0);
+    const before = performance.now();
+    await realClock.sleep(20);
+    expect(earlierTimerRan).toBe(true);
+    // setTimeout never fires early by more than its millisecond rounding.
+    expect(performance.now() - before).toBeGreaterThanOrEqual(19);
+  });
+
+  it('reads the wall clock', () => {
+    const before = Date.now();
+    const now = realClock.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+});

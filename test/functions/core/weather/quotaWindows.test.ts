@@ -94,6 +94,12 @@ describe('planClaim', () => {
     expect(planClaim(state({ claimed: 597 }), claim({ need: 2.61, want: 16 }))).toMatchObject({ outcome: 'granted', granted: 2.61 });
   });
 
+  it('grants a need above what is free by no more than the rounding tolerance (1e-9), all that is free', () => {
+    const need = 0.5 + 1e-9;
+    expect(planClaim(state({ claimed: 599.5 }), claim({ need, want: need }))).toMatchObject({ outcome: 'granted', granted: 0.5 });
+    expect(planClaim(state({ claimed: 599.5 }), claim({ need: 0.5 + 2e-9, want: 1 }))).toMatchObject({ outcome: 'exhausted' });
+  });
+
   it('says exhausted when less than the need is free, and grants nothing', () => {
     expect(planClaim(state({ claimed: 599.5 }), claim())).toEqual({ outcome: 'exhausted', next: undefined });
   });

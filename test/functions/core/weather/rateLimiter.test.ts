@@ -134,6 +134,38 @@ describe('tryAcquire', () => {
     expect(tryAcquire({ entries: [{ at: 0, weight: 1 }] }, twins, 1, 400)).toEqual({ allowed: false, waitMs: 600, window: 'first' });
   });
 
+  it('answers the wait until the last entry leaves, not forever, when rounding keeps a weight just within the tolerance over it', () => {
+    // 5 + 0.999…e-9 is within limit + 1e-9, but 4.5 + w - 5 - 4.5 comes out a few ulps above 1e-9.
+    const five: LimitWindow[] = [{ name: 'five', windowMs: 1_000, limit: 5 }];
+    const weight = 5.000000000999999;
+    const state: LimiterState = { entries: [{ at: 0, weight: 4.5 }] };
+    expect(tryAcquire(state, five, weight, 10)).toEqual({ allowed: false, waitMs: 990, window: 'five' });
+    expect(tryAcquire(state, five, weight, 1_000).allowed).toBe(true);
+  });
+
+  it('refuses up front a weight an empty window could never admit, rather than answering an endless wait', () => {
+    // 10 + 1e-9 - 10 is 1.00000008e-9 in doubles: over the tolerance, so it can never fit, not even alone.
+    expect(() => tryAcquire(EMPTY_LIMITER, [{ name: 'ten', windowMs: 1_000, limit: 10 }], 10 + 1e-9, 0)).toThrow(/never fit the ten limit of 10/);
+  });
+
+  describe('the rounding tolerance of 1e-9 is inclusive (weights of a few 1e-9, where the sums are exact)', () => {
+    const nano: LimitWindow[] = [{ name: 'nano', windowMs: 1_000, limit: 1e-9 }];
+    const pair: LimitWindow[] = [{ name: 'pair', windowMs: 1_000, limit: 2e-9 }];
+
+    it('admits a weight exactly 1e-9 over the limit into an empty window', () => {
+      expect(tryAcquire(EMPTY_LIMITER, nano, 2e-9, 0).allowed).toBe(true);
+    });
+
+    it('admits a request that overshoots what is left by exactly 1e-9', () => {
+      expect(tryAcquire({ entries: [{ at: 0, weight: 1e-9 }] }, nano, 1e-9, 10).allowed).toBe(true);
+    });
+
+    it('waits only for the entries whose leaving brings the overshoot down to exactly 1e-9', () => {
+      const state: LimiterState = { entries: [{ at: 0, weight: 1e-9 }, { at: 100, weight: 1e-9 }] };
+      expect(tryAcquire(state, pair, 2e-9, 200)).toEqual({ allowed: false, waitMs: 800, window: 'pair' });
+    });
+  });
+
   it('says which weight it refuses', () => {
     expect(() => tryAcquire(EMPTY_LIMITER, windows, 0, 0)).toThrow(new RangeError('weight must be a positive number, got 0'));
   });

@@ -21,7 +21,7 @@ describe('nameSafeInstant', () => {
     expect(instants.map(nameSafeInstant).sort()).toEqual([...instants].sort().map(nameSafeInstant));
   });
 
-  it.each(['2023-09-23T10:00:00Z', '2023-09-23T10:00:00.000+02:00', 'yesterday', '+012023-09-23T10:00:00.000Z'])('throws for %s', (value) => {
+  it.each(['2023-09-23T10:00:00Z', '2023-09-23T10:00:00.000+02:00', 'yesterday', '+012023-09-23T10:00:00.000Z', '2023-09-23T10:00:00.000Z/../x'])('throws for %s', (value) => {
     expect(() => nameSafeInstant(value)).toThrow(RangeError);
   });
 });
@@ -38,6 +38,12 @@ describe('parseRawResponseName', () => {
   it('reads back what rawResponseName wrote', () => {
     expect(parseRawResponseName(NAME)).toEqual({ cityId: 'peabody-ma-usa', start: '2023-01-01', end: '2023-08-30', fetchedAt: info.fetchedAt, copy: 0 });
     expect(parseRawResponseName(rawResponseName({ ...info, cityId: 'São Paulo 100%' }, 12))).toMatchObject({ cityId: 'São Paulo 100%', copy: 12 });
+  });
+
+  it('reads copy numbers of one to three digits', () => {
+    expect(parseRawResponseName(rawResponseName(info, 1))).toMatchObject({ copy: 1 });
+    expect(parseRawResponseName(rawResponseName(info, 999))).toMatchObject({ copy: 999 });
+    expect(parseRawResponseName(rawResponseName(info, 1_000))).toBeUndefined();
   });
 
   it.each([
