@@ -127,6 +127,18 @@ describe('renderDashboard, the page around the data', () => {
     expect(sub(many)).toBe('2 cities · Jan 2023 – Oct 2024 · hourly 2 m air temperature, UTC months · generated 2024-11-02 07:45 UTC');
   });
 
+  it('names every month by its English abbreviation', () => {
+    const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    for (const [i, name] of names.entries()) {
+      expect(sub(renderDashboard([row({ year: 2023, month: i + 1 })]))).toContain(`· ${name} 2023 – ${name} 2023 ·`);
+    }
+  });
+
+  it('credits Open-Meteo and ERA5 under CC BY 4.0, in those words', () => {
+    expect(ATTRIBUTION).toBe('Weather data by Open-Meteo.com (CC BY 4.0), ERA5');
+    expect(renderDashboard([row({})])).toContain('<footer>Weather data by Open-Meteo.com (CC BY 4.0), ERA5 · <a href="https://open-meteo.com/">');
+  });
+
   it('is titled "Monthly temperatures" unless told otherwise, and says it needs JavaScript', () => {
     const html = renderDashboard([row({})]);
     expect(html).toContain('<title>Monthly temperatures</title>');
