@@ -183,7 +183,7 @@ describe('lastDayOfMonth', () => {
     expect(lastDayOfMonth(month)).toBe(expected);
   });
 
-  it.each(['2023-13', '2023-1', '2023-02-01'])('throws on the malformed month %j', (month) => {
+  it.each(['2023-13', '2023-1', '2023-02-01', 'x2023-07', '12023-07'])('throws on the malformed month %j', (month) => {
     expect(() => lastDayOfMonth(month)).toThrow(/month must be YYYY-MM/);
   });
 });
