@@ -162,6 +162,8 @@ describe('fromMonthEntity, strictly', () => {
     ['no RowKey', { ...good, rowKey: 5 }, 'rowKey', 'entity has no keys'],
     ['a RowKey of another kind', { ...good, rowKey: 'X|2023-01' }, 'rowKey', '"X|2023-01" is not M|YYYY-MM'],
     ['a RowKey month 13', { ...good, rowKey: 'M|2023-13' }, 'rowKey', '"M|2023-13" is not M|YYYY-MM'],
+    ['a RowKey with text before the month', { ...good, rowKey: 'M|x2023-01' }, 'rowKey', '"M|x2023-01" is not M|YYYY-MM'],
+    ['a RowKey with text after the month', { ...good, rowKey: 'M|2023-01x' }, 'rowKey', '"M|2023-01x" is not M|YYYY-MM'],
     ['no lat', { ...good, lat: '42' }, 'city', 'entity c/M|2023-01 lacks city, lat or lng'],
     ['no lng', { ...good, lng: undefined }, 'city', 'entity c/M|2023-01 lacks city, lat or lng'],
     ['no dayPartials', { ...good, dayPartials: undefined }, 'dayPartials', 'entity c/M|2023-01 has no dayPartials'],

@@ -56,6 +56,7 @@ describe('parseCityLine', () => {
     ['{"city":"A","lat":1,"lng":1,"id":7}', /^id must be a string, got number$/],
     ['{"__proto__":{"polluted":true},"city":"A","lat":1,"lng":1}', /^the key "__proto__" is not allowed$/],
     ['{"constructor":{"prototype":{"polluted":true}},"city":"A","lat":1,"lng":1}', /^the key "constructor" is not allowed$/],
+    ['{"prototype":{"polluted":true},"city":"A","lat":1,"lng":1}', /^the key "prototype" is not allowed$/],
   ])('rejects %s', (text, reason) => {
     const result = parseCityLine(text, 7);
     expect(result.ok).toBe(false);
