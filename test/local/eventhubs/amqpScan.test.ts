@@ -4,6 +4,7 @@
 import rhea from 'rhea';
 import { describe, expect, it } from 'vitest';
 import { MalformedMessageError, binaryAt, mapPairs, scanSections, skipValue, stringAt } from '../../../local/eventhubs/amqpScan.ts';
+import { caught } from './helpers.ts';
 
 interface Writer { write(value: unknown): void; toBuffer(): Buffer }
 const types = rhea.types as unknown as Record<string, (...args: unknown[]) => unknown> & { Writer: new () => Writer };
@@ -21,15 +22,6 @@ const sym8 = (text: string) => Buffer.concat([Buffer.from([0xa3, text.length]), 
 const sym32 = (text: string) => Buffer.concat([Buffer.from([0xb3, 0, 0, 0, text.length]), Buffer.from(text, 'latin1')]);
 const vbin8 = (bytes: Buffer) => Buffer.concat([Buffer.from([0xa0, bytes.length]), bytes]);
 const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
-
-function caught(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('skipValue', () => {
   it.each([

@@ -54,3 +54,13 @@ export function bodies(events: Collected[]): unknown[] {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The error `run` throws; fails the test when it does not throw. */
+export function caught(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}

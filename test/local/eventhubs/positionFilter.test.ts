@@ -4,15 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionLog, type StoredEvent } from '../../../local/eventhubs/partitionLog.ts';
 import { FilterError, SELECTOR_FILTER, parseSelector, selectorOf, startSequenceNumber, type StartPosition } from '../../../local/eventhubs/positionFilter.ts';
-
-function caught(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { caught } from './helpers.ts';
 
 describe('selectorOf', () => {
   const selector = 'amqp.annotation.x-opt-offset > \'-1\'';
