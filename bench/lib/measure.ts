@@ -34,3 +34,11 @@ export function sampleRss(intervalMs = 100): { stop(): number } {
 export function seconds(ms: number): number {
   return Math.round(ms) / 1000;
 }
+
+/** How many runs a bench takes from its environment variable (`fallback` when unset); a whole number ≥ 1 or it throws. */
+export function runsFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  const runs = Number(text ?? fallback);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`${name} must be a whole number ≥ 1, got ${text}`);
+  return runs;
+}

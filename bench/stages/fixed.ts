@@ -8,6 +8,7 @@ import { medianCliRun } from '../lib/cliRun.ts';
 import { azuriteStartSeconds } from '../lib/localStack.ts';
 import { runWorkloadInChild } from '../lib/workloadProcess.ts';
 import { withRatio, type Bench, type Figure } from '../lib/types.ts';
+import { runsFromEnv } from '../lib/measure.ts';
 
 /** The seed's first city: the recorded data covers it. */
 const ONE_CITY = '{"city": "Peabody, MA, USA", "lat": 42.536457, "lng": -70.985786}\n';
@@ -16,8 +17,7 @@ export const fixedBench: Bench = {
   name: 'fixed',
   description: 'one city × 2 days: npm run pipeline spawn → exit, its phases, and upload → last aggregate',
   async run() {
-    const runs = Number(process.env['BENCH_FIXED_RUNS'] ?? 3);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_FIXED_RUNS must be a whole number ≥ 1, got ${process.env['BENCH_FIXED_RUNS']}`);
+    const runs = runsFromEnv('BENCH_FIXED_RUNS', 3);
     const dir = mkdtempSync(join(tmpdir(), 'bench-fixed-'));
     try {
       const file = join(dir, 'one-city.jsonl');

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { medianCliRun } from '../lib/cliRun.ts';
 import type { Bench } from '../lib/types.ts';
+import { runsFromEnv } from '../lib/measure.ts';
 
 const SEED_CITIES = fileURLToPath(new URL('../../local/data/us50-2023/cities.jsonl', import.meta.url));
 
@@ -11,8 +12,7 @@ export const pipelineBench: Bench = {
   name: 'pipeline',
   description: 'npm run pipeline on the seed (50 cities × 242 days, --offline): spawn → exit',
   async run() {
-    const runs = Number(process.env['BENCH_PIPELINE_RUNS'] ?? 1);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_PIPELINE_RUNS must be a whole number ≥ 1, got ${process.env['BENCH_PIPELINE_RUNS']}`);
+    const runs = runsFromEnv('BENCH_PIPELINE_RUNS', 1);
     const { median, all } = await medianCliRun(['--cities', SEED_CITIES, '--start', '2023-01-01', '--end', '2023-08-30', '--offline'], runs, 10 * 60_000);
     return [
       {

@@ -10,6 +10,7 @@ import type { WorkloadResult } from '../lib/runWorkload.ts';
 import { runWorkloadInChild } from '../lib/workloadProcess.ts';
 import { workloadFigures } from '../lib/workloadFigures.ts';
 import type { Bench, Figure } from '../lib/types.ts';
+import { runsFromEnv } from '../lib/measure.ts';
 
 const SEED_CITIES = fileURLToPath(new URL('../../local/data/us50-2023/cities.jsonl', import.meta.url));
 
@@ -20,8 +21,7 @@ export const seedBench: Bench = {
   name: 'seed',
   description: '50 cities × 242 days through the whole local pipeline (stand-in at zero latency, API limiter raised)',
   async run() {
-    const runs = Number(process.env['BENCH_SEED_RUNS'] ?? 3);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_SEED_RUNS must be a whole number ≥ 1, got ${process.env['BENCH_SEED_RUNS']}`);
+    const runs = runsFromEnv('BENCH_SEED_RUNS', 3);
     const eventHubs = await emulatorEventsPerSecond();
     const all: WorkloadResult[] = [];
     for (let i = 0; i < runs; i++) {
