@@ -124,6 +124,8 @@ export async function startEventHubTrigger(options: EventHubTriggerOptions): Pro
     },
     {
       maxBatchSize: settings.maxEventBatchSize,
+      // The SDK asks for at least a batch however low this is (3 batches when unset).
+      prefetchCount: settings.prefetchCount,
       maxWaitTimeInSeconds: Math.max(1, Math.round(settings.maxWaitTimeMs / 1000)),
       startPosition: settings.initialOffset === 'fromEnd' ? latestEventPosition : earliestEventPosition,
     },

@@ -13,6 +13,8 @@ export interface HostSettings {
   };
   eventHubs: {
     maxEventBatchSize: number;
+    /** Events each partition's receiver asks for ahead of the function (the host's default, 300, when absent). */
+    prefetchCount: number;
     maxWaitTimeMs: number;
     initialOffset: 'fromStart' | 'fromEnd';
     /** `clientRetryOptions`: how the trigger's client retries a failed operation or a lost connection. */
@@ -71,6 +73,7 @@ export function parseHostJson(json: unknown): HostSettings {
     },
     eventHubs: {
       maxEventBatchSize: Math.max(1, num(eh, 'maxEventBatchSize', 100, 'eventHubs')),
+      prefetchCount: num(eh, 'prefetchCount', 300, 'eventHubs'),
       maxWaitTimeMs: span(eh, 'maxWaitTime', 60_000, 'eventHubs'),
       initialOffset: offset === 'fromEnd' ? 'fromEnd' : 'fromStart',
       clientRetry: {

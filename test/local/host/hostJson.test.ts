@@ -23,6 +23,7 @@ describe('parseHostJson', () => {
       queues: { batchSize: 16, newBatchThreshold: 8, maxPollingIntervalMs: 2_000, visibilityTimeoutMs: 30_000, maxDequeueCount: 5 },
       eventHubs: {
         maxEventBatchSize: 512,
+        prefetchCount: 1024,
         maxWaitTimeMs: 5_000,
         initialOffset: 'fromStart',
         clientRetry: { mode: 'exponential', delayMs: 800, maxDelayMs: 60_000, maxRetries: 3 },
@@ -39,6 +40,11 @@ describe('parseHostJson', () => {
       visibilityTimeoutMs: 0,
       maxDequeueCount: 5,
     });
+  });
+
+  it('takes the Event Hubs prefetch count from host.json, else the host\'s default of 300', () => {
+    expect(parseHostJson({ extensions: { eventHubs: { prefetchCount: 64 } } }).eventHubs.prefetchCount).toBe(64);
+    expect(parseHostJson({ version: '2.0' }).eventHubs.prefetchCount).toBe(300);
   });
 
   it('reads the Event Hubs client retry options, fixed mode included', () => {
