@@ -15,6 +15,14 @@ export function eventBody(body: unknown): unknown {
 }
 
 export function batchMetadata(events: readonly ReceivedEventData[], partition: PartitionContext): Record<string, unknown> {
+  // One transfer's events share an enqueued time: format each distinct instant once.
+  let lastMs = Number.NaN;
+  let lastText = '';
+  const enqueuedTimes = events.map((e) => {
+    const ms = e.enqueuedTimeUtc.getTime();
+    if (ms !== lastMs) [lastMs, lastText] = [ms, e.enqueuedTimeUtc.toISOString()];
+    return lastText;
+  });
   return {
     partitionContext: {
       partitionId: partition.partitionId,
@@ -24,15 +32,15 @@ export function batchMetadata(events: readonly ReceivedEventData[], partition: P
     },
     sequenceNumberArray: events.map((e) => e.sequenceNumber),
     offsetArray: events.map((e) => e.offset),
-    enqueuedTimeUtcArray: events.map((e) => e.enqueuedTimeUtc.toISOString()),
+    enqueuedTimeUtcArray: enqueuedTimes,
     partitionKeyArray: events.map((e) => e.partitionKey ?? null),
     propertiesArray: events.map((e) => e.properties ?? {}),
-    systemPropertiesArray: events.map((e) => ({
+    systemPropertiesArray: events.map((e, i) => ({
       ...e.systemProperties,
       SequenceNumber: e.sequenceNumber,
       Offset: e.offset,
       PartitionKey: e.partitionKey ?? null,
-      EnqueuedTimeUtc: e.enqueuedTimeUtc.toISOString(),
+      EnqueuedTimeUtc: enqueuedTimes[i],
     })),
   };
 }

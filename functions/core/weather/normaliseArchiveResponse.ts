@@ -36,18 +36,24 @@ export function normaliseArchiveResponse(
   const byDay = new Map<string, (number | null)[]>();
   const { time, temperature_2m: values } = response.hourly;
   let invalidValues = 0;
+  // Stamps come a day's hours at a time: the day (its text and its array) is looked up once per day, not per hour.
+  let date = '';
+  let hours: (number | null)[] | undefined;
   for (let i = 0; i < time.length; i++) {
     const stamp = time[i]!;
-    const date = stamp.slice(0, 10);
-    if (date < job.start || date > job.end) continue;
-    let hours = byDay.get(date);
-    if (!hours) byDay.set(date, (hours = new Array<number | null>(24).fill(null)));
+    if (!stamp.startsWith(date) || date === '') {
+      date = stamp.slice(0, 10);
+      hours = date < job.start || date > job.end ? undefined : byDay.get(date);
+      if (!hours && date >= job.start && date <= job.end) byDay.set(date, (hours = new Array<number | null>(24).fill(null)));
+    }
+    if (!hours) continue;
     let value = values[i] ?? null;
     if (value !== null && (value < PLAUSIBLE_CELSIUS.min || value > PLAUSIBLE_CELSIUS.max)) {
       invalidValues++;
       value = null;
     }
-    hours[Number(stamp.slice(11, 13))] = value;
+    // `YYYY-MM-DDTHH:00`: the hour's two digits, without a substring per reading.
+    hours[(stamp.charCodeAt(11) - 48) * 10 + stamp.charCodeAt(12) - 48] = value;
   }
 
   const events: CityDayEvent[] = [];

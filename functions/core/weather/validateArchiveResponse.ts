@@ -23,6 +23,8 @@ export class ArchiveResponseError extends UpstreamError {
 
 const HOUR = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):00$/;
 const HOUR_MS = 3_600_000;
+const ZERO = 48; // '0'
+const COLON = 58; // ':'
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,11 +46,15 @@ export function parseHour(text: string): number | undefined {
   return ms;
 }
 
-/** The hour after `at` (whose text is `text`) and its `YYYY-MM-DDTHH:00`; only a new day needs a Date. */
-function followingHour(at: number, text: string): { at: number; text: string } {
-  const hour = (((at / HOUR_MS) % 24) + 24) % 24; // before 1970 too
-  if (hour < 23) return { at: at + HOUR_MS, text: `${text.slice(0, 11)}${hour < 9 ? '0' : ''}${hour + 1}:00` };
-  return { at: at + HOUR_MS, text: new Date(at + HOUR_MS).toISOString().slice(0, 16) };
+/**
+ * True when `text` is the hour after `previous` (whose hour of day is `hour`, below 23) as the API writes it: the
+ * same `YYYY-MM-DDT`, the next two digits, `:00`. Checked in place, without building the expected text.
+ */
+function isNextHourSameDay(previous: string, hour: number, text: string): boolean {
+  if (text.length !== 16 || text.charCodeAt(13) !== COLON || text.charCodeAt(14) !== ZERO || text.charCodeAt(15) !== ZERO) return false;
+  for (let c = 0; c < 11; c++) if (text.charCodeAt(c) !== previous.charCodeAt(c)) return false;
+  const next = hour + 1;
+  return text.charCodeAt(11) === ZERO + Math.floor(next / 10) && text.charCodeAt(12) === ZERO + (next % 10);
 }
 
 export function validateArchiveResponse(body: unknown): ArchiveResponse {
@@ -68,19 +74,21 @@ export function validateArchiveResponse(body: unknown): ArchiveResponse {
     throw new ArchiveResponseError('hourly.temperature_2m', `has ${values.length} values for ${time.length} hours`);
   }
   let previous: number | undefined;
-  let next = { at: Number.NaN, text: '' };
+  let previousText = '';
   for (let i = 0; i < time.length; i++) {
-    const text = time[i];
-    // The hour after the previous one, as the API writes it, matches exactly in a well-formed response: that
-    // comparison settles it (parsing every stamp was ~10% of the app's CPU in the seed). Anything else is parsed.
-    // (Not for the first stamp: there is no prediction yet, and an empty first stamp must not match the initial '').
-    const at = i > 0 && text === next.text ? next.at : typeof text === 'string' ? parseHour(text) : undefined;
+    const text: unknown = time[i];
+    // Within a day, the hour after the previous one as the API writes it settles it (parsing every stamp was ~10% of
+    // the app's CPU in the seed); the first stamp, each day's first and anything unexpected are parsed in full.
+    const hour = previous === undefined ? 23 : (((previous / HOUR_MS) % 24) + 24) % 24; // before 1970 too
+    const at = hour < 23 && typeof text === 'string' && isNextHourSameDay(previousText, hour, text)
+      ? (previous as number) + HOUR_MS
+      : typeof text === 'string' ? parseHour(text) : undefined;
     if (at === undefined) throw new ArchiveResponseError(`hourly.time[${i}]`, `must be an hour YYYY-MM-DDTHH:00, got ${JSON.stringify(text)}`);
     if (previous !== undefined && at !== previous + HOUR_MS) {
-      throw new ArchiveResponseError(`hourly.time[${i}]`, `${text} does not follow ${time[i - 1] as string} by one hour`);
+      throw new ArchiveResponseError(`hourly.time[${i}]`, `${text as string} does not follow ${time[i - 1] as string} by one hour`);
     }
     previous = at;
-    next = followingHour(at, text as string);
+    previousText = text as string;
     const value: unknown = values[i];
     if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
       throw new ArchiveResponseError(`hourly.temperature_2m[${i}]`, `must be a number or null, got ${JSON.stringify(value)}`);
