@@ -1,5 +1,6 @@
 // Peak resident memory of this process and every process it started (Azurite, the Event Hubs emulator), sampled
-// from /proc: a child's memory is invisible to process.memoryUsage(), and the local stack is mostly children.
+// from /proc: a child's memory is invisible to process.memoryUsage(), and the local stack is mostly children. The same
+// samples record each process's CPU time, so a bench can say how busy every process was in a window of the run.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface MemoryPeaks {
@@ -29,6 +30,17 @@ function parentOf(pid: number): number | undefined {
   if (!stat) return undefined;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[1]);
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime: 100 on every Linux Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far, from /proc/<pid>/stat (fields 14 and 15). */
+function cpuSeconds(pid: number): number | undefined {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 function rssMiB(pid: number): number {
@@ -102,7 +114,19 @@ function scanDescendants(root: number): number[] {
   return found;
 }
 
-export function sampleProcessTree(intervalMs = 250): { stop(): MemoryPeaks } {
+/** CPU seconds each process (`app` for this one) used between two samples. */
+export type CpuSeconds = Record<string, number>;
+
+export interface TreeSampler {
+  stop(): MemoryPeaks;
+  /**
+   * CPU used per process from the last sample at or before `fromMs` to the first at or after `toMs` (epoch ms), and
+   * the span those two samples cover (a little wider than asked, by up to one interval at each end).
+   */
+  cpuBetween(fromMs: number, toMs: number): { spanSeconds: number; used: CpuSeconds };
+}
+
+export function sampleProcessTree(intervalMs = 250): TreeSampler {
   const complete = (() => {
     try {
       readdirSync('/proc');
@@ -112,8 +136,11 @@ export function sampleProcessTree(intervalMs = 250): { stop(): MemoryPeaks } {
     }
   })();
   const peaks: MemoryPeaks = { selfMiB: 0, children: {}, treeMiB: 0, complete };
+  const cpu: { at: number; seconds: CpuSeconds }[] = [];
   const sample = () => {
     const self = process.memoryUsage.rss() / MIB;
+    const usage = process.cpuUsage();
+    const seconds: CpuSeconds = { app: (usage.user + usage.system) / 1e6 };
     let tree = self;
     peaks.selfMiB = Math.max(peaks.selfMiB, self);
     if (complete) {
@@ -122,9 +149,12 @@ export function sampleProcessTree(intervalMs = 250): { stop(): MemoryPeaks } {
         const name = label(pid);
         tree += rss;
         peaks.children[name] = Math.max(peaks.children[name] ?? 0, rss);
+        const used = cpuSeconds(pid);
+        if (used !== undefined) seconds[name] = (seconds[name] ?? 0) + used;
       }
     }
     peaks.treeMiB = Math.max(peaks.treeMiB, tree);
+    cpu.push({ at: Date.now(), seconds });
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -134,6 +164,14 @@ export function sampleProcessTree(intervalMs = 250): { stop(): MemoryPeaks } {
       clearInterval(timer);
       sample();
       return peaks;
+    },
+    cpuBetween(fromMs, toMs) {
+      const first = cpu.findLast((s) => s.at <= fromMs) ?? cpu[0];
+      const last = cpu.find((s) => s.at >= toMs) ?? cpu.at(-1);
+      const used: CpuSeconds = {};
+      if (!first || !last) return { spanSeconds: 0, used };
+      for (const [name, seconds] of Object.entries(last.seconds)) used[name] = seconds - (first.seconds[name] ?? 0);
+      return { spanSeconds: (last.at - first.at) / 1000, used };
     },
   };
 }

@@ -12,7 +12,7 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { startAzurite } from '../../local/azurite.ts';
 import { runPipeline } from '../../local/cli/runPipeline.ts';
 import { parseRawResponseName } from '../../functions/core/weather/rawResponse.ts';
-import { sampleProcessTree, type MemoryPeaks } from './processTree.ts';
+import { sampleProcessTree, type CpuSeconds, type MemoryPeaks } from './processTree.ts';
 import { startEmulatorChild, startStandInChild } from './localStack.ts';
 
 export interface Workload {
@@ -47,6 +47,8 @@ export interface WorkloadResult {
   eventsAggregated: number;
   apiCalls: number;
   memory: MemoryPeaks;
+  /** CPU seconds per process from the first API response to the last aggregate (the events/s window). */
+  cpu: { spanSeconds: number; used: CpuSeconds };
 }
 
 /** The limiter's ceilings (loadConfig's maxima): at zero latency the stand-in, not a quota, must be what paces. */
@@ -111,7 +113,7 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
   const [azurite, hub, standIn] = await Promise.all([startAzurite(azuriteOptions), startEmulatorChild(), startStandInChild()]);
   try {
     let uploadedAt = 0;
-    const memory = sampleProcessTree();
+    const memory = sampleProcessTree(100);
     let peaks: MemoryPeaks;
     let result;
     try {
@@ -144,6 +146,7 @@ export async function runWorkload(workload: Workload): Promise<WorkloadResult> {
       eventsAggregated,
       apiCalls: result.apiCalls,
       memory: peaks,
+      cpu: memory.cpuBetween(raw.firstFetch, lastAggregate),
     };
   } finally {
     await Promise.all([azurite.close(), hub.close(), standIn.close()]);

@@ -1,4 +1,5 @@
 // The figures both whole-pipeline benches (seed, scale) report, each against what the machine does raw.
+import { availableParallelism } from 'node:os';
 import { withRatio, type Figure } from './types.ts';
 import type { WorkloadResult } from './runWorkload.ts';
 
@@ -30,10 +31,25 @@ export function workloadFigures(result: WorkloadResult, eventHubs: { eventsPerSe
       metric: 'events/s aggregated', value: result.eventsPerSecond, unit: 'events/s', baseline: eventHubs.eventsPerSecond, better: 'higher', ...at('>=', targets.eventsRatio),
       note: `first API response (its fetch instant, ms) → last aggregate; baseline: emulator send+receive with the real client (${eventHubs.events.toLocaleString('en-US')} × 1 KB events)`,
     }),
+    cpuFigure(result),
     { metric: 'peak RSS app process', value: memory.selfMiB, unit: 'MiB', ...at('<=', targets.appMiB), note: 'function app + local host' },
     {
       metric: 'peak RSS process tree', value: memory.treeMiB, unit: 'MiB', ...at('<=', targets.treeMiB),
       note: memory.complete ? `with ${children}` : 'no /proc here: this process only',
     },
   ];
+}
+
+/**
+ * How busy the machine was while events flowed: every process's CPU seconds over the window, as cores. When the app
+ * process alone is near one core the run is bound by its one thread; when the sum is near every core, by the machine.
+ */
+function cpuFigure(result: WorkloadResult): Figure {
+  const { spanSeconds, used } = result.cpu;
+  const total = Object.values(used).reduce((a, b) => a + b, 0);
+  const each = Object.entries(used).map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s (${Math.round((100 * seconds) / spanSeconds)}%)`).join(', ');
+  return {
+    metric: 'CPU busy while events flow', value: spanSeconds > 0 ? total / spanSeconds : 0, unit: 'cores',
+    note: `of ${availableParallelism()}, over the ${spanSeconds.toFixed(2)} s from the first response to the last aggregate: ${each} (% of one core)`,
+  };
 }
