@@ -53,7 +53,8 @@ const mib = (value: number) => (value / 2 ** 20).toFixed(1);
 process.stdout.write(
   `${events.toLocaleString('en')} events in one PartitionLog, ${(bytes / events).toFixed(0)} B each as delivered (${mib(bytes)} MiB)\n` +
     `  RSS growth:           ${mib(after.rss - before.rss)} MiB, ${perEvent(after.rss - before.rss - bytes)} B/event beyond the bytes\n` +
-    `  JS heap growth:       ${mib(after.heapUsed - before.heapUsed)} MiB, ${perEvent(after.heapUsed - before.heapUsed)} B/event\n` +
+    `  JS heap growth:       ${mib(after.heapUsed - before.heapUsed)} MiB used, ${perEvent(after.heapUsed - before.heapUsed)} B/event` +
+    ` (${mib(after.heapTotal - before.heapTotal)} MiB reserved)\n` +
     `  buffer memory growth: ${mib(after.arrayBuffers - before.arrayBuffers)} MiB, ${perEvent(after.arrayBuffers - before.arrayBuffers - bytes)} B/event beyond the bytes\n` +
     `  load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
 );

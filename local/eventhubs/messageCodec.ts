@@ -5,7 +5,7 @@
 // are written into one buffer.
 import { SECTION, encodeString, encodeSymbol } from './amqpBytes.ts';
 import { MalformedMessageError, binaryAt, mapPairs, scanSections, stringAt } from './amqpScan.ts';
-import type { StoredEvent } from './diskLog.ts';
+import { KeyCollector, type EventChunk } from './eventChunks.ts';
 
 export { MalformedMessageError };
 
@@ -118,57 +118,55 @@ function writeShortString(target: Buffer, at: number, text: string): number {
   return at + 2 + target.write(text, at + 2, 'latin1');
 }
 
-/** What a partition log stores is exactly what consumers receive. */
-export type Delivered = StoredEvent;
-
 /**
  * Stamps one transfer's events with consecutive sequence numbers and offsets (an offset is the byte position of the
- * delivered bytes in the partition) and encodes them, broker annotations included, into one shared buffer.
+ * delivered bytes in the partition) and encodes them, broker annotations included, into one shared buffer: the chunk
+ * a partition log keeps, and exactly what consumers receive.
  */
 export function buildDeliveries(
   events: ParsedEvent[],
   envelopeKey: string | undefined,
   first: { sequenceNumber: number; offset: number; enqueuedTimeMs: number },
-): Delivered[] {
+): EventChunk {
   const envelopeKeyBytes = envelopeKey === undefined ? undefined : encodeString(envelopeKey);
-  const sizes: number[] = [];
+  const starts = new Uint32Array(events.length + 1);
+  const headerLengths = new Uint32Array(events.length);
   let offset = first.offset;
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     let pairs = KEYS.sequenceNumber.length + LONG + KEYS.offset.length + 2 + String(offset).length + KEYS.enqueuedTime.length + LONG;
     for (const pair of event.annotationPairs) pairs += pair.length;
     if (event.partitionKey === undefined && envelopeKeyBytes) pairs += KEYS.partitionKey.length + envelopeKeyBytes.length;
-    const size = event.header.length + MAP_HEAD + pairs + event.rest.length;
-    sizes.push(size);
-    offset += size;
+    offset += event.header.length + MAP_HEAD + pairs + event.rest.length;
+    starts[i + 1] = offset - first.offset;
   }
   const slab = Buffer.allocUnsafe(offset - first.offset);
-  const delivered: Delivered[] = [];
+  const keys = new KeyCollector();
   let at = 0;
-  offset = first.offset;
   for (const [i, event] of events.entries()) {
-    const size = sizes[i] as number;
-    const start = at;
+    const start = starts[i] as number;
+    const size = (starts[i + 1] as number) - start;
     const addKey = event.partitionKey === undefined && envelopeKeyBytes !== undefined;
     at = writeBytes(slab, at, event.header);
     const mapSize = size - event.header.length - MAP_HEAD - event.rest.length;
     at = writeMapHead(slab, at, SECTION.messageAnnotations, mapSize, event.annotationPairs.length * 2 + (addKey ? 8 : 6));
     for (const pair of event.annotationPairs) at = writeBytes(slab, at, pair);
     at = write64(slab, writeBytes(slab, at, KEYS.sequenceNumber), 0x81, first.sequenceNumber + i);
-    at = writeShortString(slab, writeBytes(slab, at, KEYS.offset), String(offset));
+    at = writeShortString(slab, writeBytes(slab, at, KEYS.offset), String(first.offset + start));
     at = write64(slab, writeBytes(slab, at, KEYS.enqueuedTime), 0x83, first.enqueuedTimeMs);
     if (addKey) at = writeBytes(slab, writeBytes(slab, at, KEYS.partitionKey), envelopeKeyBytes);
     at = writeBytes(slab, at, event.rest);
-    delivered.push({
-      sequenceNumber: first.sequenceNumber + i,
-      offset,
-      enqueuedTimeMs: first.enqueuedTimeMs,
-      partitionKey: event.partitionKey ?? envelopeKey,
-      wire: slab.subarray(start, at),
-      headerLength: event.header.length,
-    });
-    offset += size;
+    headerLengths[i] = event.header.length;
+    keys.add(event.partitionKey ?? envelopeKey);
   }
-  return delivered;
+  return {
+    slab,
+    firstSequenceNumber: first.sequenceNumber,
+    firstOffset: first.offset,
+    enqueuedTimeMs: first.enqueuedTimeMs,
+    starts,
+    headerLengths,
+    partitionKey: keys.result(),
+  };
 }
 
 export interface PartitionTail {
