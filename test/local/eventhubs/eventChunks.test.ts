@@ -57,10 +57,10 @@ describe('chunksOf', () => {
   });
 
   it('copies the bytes, so the buffer they were read from can go', () => {
-    const events = stored([0, 0]);
-    const [chunk] = chunksOf(events);
+    const events = stored([0, 0, 5]); // a chunk of two and a chunk of one
+    const chunks = chunksOf(events);
     for (const event of events) event.wire.fill(0xff);
-    expect(eventsOf(chunk!).map((e) => e.wire)).toEqual([Buffer.alloc(20, 0), Buffer.alloc(20, 1)]);
+    expect(chunks.flatMap(eventsOf).map((e) => e.wire)).toEqual([Buffer.alloc(20, 0), Buffer.alloc(20, 1), Buffer.alloc(20, 2)]);
   });
 });
 
