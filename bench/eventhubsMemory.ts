@@ -1,14 +1,15 @@
 // Memory the emulator's in-memory log spends per event beyond the event's bytes: appends the scale run's traffic
 // (1,000 cities × 365 days, ~1 KB events, one transfer of up to 242 events per city window, keyed by city) to one
 // PartitionLog and reports the growth of RSS, JS heap and buffer memory per event after a full GC.
-// `npm run bench:eventhubs-memory` (EVENTHUBS_MEMORY_CITIES=N for fewer cities). Not a test: figures only.
+// `npm run bench:eventhubs-memory` (EVENTHUBS_MEMORY_CITIES=N for fewer cities, EVENTHUBS_MEMORY_PER_TRANSFER=N for
+// smaller transfers). Not a test: figures only.
 import { loadavg } from 'node:os';
 import rhea from 'rhea';
 import { PartitionLog } from '../local/eventhubs/partitionLog.ts';
 
 const CITIES = Number(process.env['EVENTHUBS_MEMORY_CITIES'] ?? 1000);
 const DAYS = 365;
-const PER_TRANSFER = 242;
+const PER_TRANSFER = Number(process.env['EVENTHUBS_MEMORY_PER_TRANSFER'] ?? 242);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run bench:eventhubs-memory does)');

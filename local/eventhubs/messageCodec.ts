@@ -5,7 +5,7 @@
 // are written into one buffer.
 import { SECTION, encodeString, encodeSymbol } from './amqpBytes.ts';
 import { MalformedMessageError, binaryAt, mapPairs, scanSections, stringAt } from './amqpScan.ts';
-import { KeyCollector, type EventChunk } from './eventChunks.ts';
+import { KeyCollector, allocateSlab, setLayout, type EventChunk } from './eventChunks.ts';
 
 export { MalformedMessageError };
 
@@ -129,42 +129,42 @@ export function buildDeliveries(
   first: { sequenceNumber: number; offset: number; enqueuedTimeMs: number },
 ): EventChunk {
   const envelopeKeyBytes = envelopeKey === undefined ? undefined : encodeString(envelopeKey);
-  const starts = new Uint32Array(events.length + 1);
-  const headerLengths = new Uint32Array(events.length);
+  const sizes: number[] = [];
   let offset = first.offset;
-  for (const [i, event] of events.entries()) {
+  for (const event of events) {
     let pairs = KEYS.sequenceNumber.length + LONG + KEYS.offset.length + 2 + String(offset).length + KEYS.enqueuedTime.length + LONG;
     for (const pair of event.annotationPairs) pairs += pair.length;
     if (event.partitionKey === undefined && envelopeKeyBytes) pairs += KEYS.partitionKey.length + envelopeKeyBytes.length;
-    offset += event.header.length + MAP_HEAD + pairs + event.rest.length;
-    starts[i + 1] = offset - first.offset;
+    const size = event.header.length + MAP_HEAD + pairs + event.rest.length;
+    sizes.push(size);
+    offset += size;
   }
-  const slab = Buffer.allocUnsafe(offset - first.offset);
+  const slab = allocateSlab(offset - first.offset, events.length);
   const keys = new KeyCollector();
   let at = 0;
+  offset = first.offset;
   for (const [i, event] of events.entries()) {
-    const start = starts[i] as number;
-    const size = (starts[i + 1] as number) - start;
+    const size = sizes[i] as number;
     const addKey = event.partitionKey === undefined && envelopeKeyBytes !== undefined;
     at = writeBytes(slab, at, event.header);
     const mapSize = size - event.header.length - MAP_HEAD - event.rest.length;
     at = writeMapHead(slab, at, SECTION.messageAnnotations, mapSize, event.annotationPairs.length * 2 + (addKey ? 8 : 6));
     for (const pair of event.annotationPairs) at = writeBytes(slab, at, pair);
     at = write64(slab, writeBytes(slab, at, KEYS.sequenceNumber), 0x81, first.sequenceNumber + i);
-    at = writeShortString(slab, writeBytes(slab, at, KEYS.offset), String(first.offset + start));
+    at = writeShortString(slab, writeBytes(slab, at, KEYS.offset), String(offset));
     at = write64(slab, writeBytes(slab, at, KEYS.enqueuedTime), 0x83, first.enqueuedTimeMs);
     if (addKey) at = writeBytes(slab, writeBytes(slab, at, KEYS.partitionKey), envelopeKeyBytes);
     at = writeBytes(slab, at, event.rest);
-    headerLengths[i] = event.header.length;
+    setLayout(slab, events.length, i, at, event.header.length);
     keys.add(event.partitionKey ?? envelopeKey);
+    offset += size;
   }
   return {
     slab,
+    count: events.length,
     firstSequenceNumber: first.sequenceNumber,
     firstOffset: first.offset,
     enqueuedTimeMs: first.enqueuedTimeMs,
-    starts,
-    headerLengths,
     partitionKey: keys.result(),
   };
 }

@@ -2,7 +2,7 @@
 // backed by a PartitionFile), drops events past retention, and wakes receivers when new events are published. Events
 // are kept as chunks, one per appended transfer (see eventChunks.ts), and handed out one at a time on demand.
 import type { PartitionFile, StoredEvent } from './diskLog.ts';
-import { chunkLength, chunksOf, eventAt, eventsOf, lastOffsetOf, lastSequenceNumberOf, type EventChunk } from './eventChunks.ts';
+import { byteLength, chunksOf, eventAt, eventsOf, lastOffsetOf, lastSequenceNumberOf, startOf, type EventChunk } from './eventChunks.ts';
 import { buildDeliveries, parseEvent } from './messageCodec.ts';
 
 export type { StoredEvent };
@@ -64,8 +64,8 @@ export class PartitionLog {
     this.lastTimeMs = now;
     const first = { sequenceNumber: this.nextSequenceNumber, offset: this.nextOffset, enqueuedTimeMs: now };
     const chunk = buildDeliveries(rawEvents.map(parseEvent), envelopeKey, first);
-    this.nextSequenceNumber += chunkLength(chunk);
-    this.nextOffset += chunk.slab.length;
+    this.nextSequenceNumber += chunk.count;
+    this.nextOffset += byteLength(chunk);
     if (!this.file) {
       this.publish(chunk);
       return undefined;
@@ -74,7 +74,7 @@ export class PartitionLog {
   }
 
   private publish(chunk: EventChunk): void {
-    if (chunkLength(chunk) > 0) {
+    if (chunk.count > 0) {
       this.chunks.push(chunk);
       this.tail = { sequenceNumber: lastSequenceNumberOf(chunk), offset: lastOffsetOf(chunk), enqueuedTimeMs: chunk.enqueuedTimeMs };
     }
@@ -126,10 +126,10 @@ export class PartitionLog {
     const chunk = this.chunks[this.firstChunkWhere((c) => after(lastOffsetOf(c)))];
     if (!chunk) return this.endSequenceNumber;
     let low = 0;
-    let high = chunkLength(chunk) - 1; // the last event is known to match
+    let high = chunk.count - 1; // the last event is known to match
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (after(chunk.firstOffset + (chunk.starts[mid] as number))) high = mid;
+      if (after(chunk.firstOffset + startOf(chunk, mid))) high = mid;
       else low = mid + 1;
     }
     return chunk.firstSequenceNumber + low;

@@ -5,6 +5,7 @@ import rhea from 'rhea';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PartitionFile } from '../../../local/eventhubs/diskLog.ts';
 import { KeyCollector, chunksOf, eventsOf } from '../../../local/eventhubs/eventChunks.ts';
+import { buildDeliveries, parseEvent } from '../../../local/eventhubs/messageCodec.ts';
 import { PartitionLog, type StoredEvent } from '../../../local/eventhubs/partitionLog.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -35,7 +36,7 @@ describe('chunksOf', () => {
   it('groups restored events enqueued at one instant and placed one after the other, and gives them back unchanged', () => {
     const events = stored([0, 0, 0, 7, 7, 9]);
     const chunks = chunksOf(events);
-    expect(chunks.map((c) => [c.firstSequenceNumber, c.headerLengths.length, c.enqueuedTimeMs - T0])).toEqual([[5, 3, 0], [8, 2, 7], [10, 1, 9]]);
+    expect(chunks.map((c) => [c.firstSequenceNumber, c.count, c.enqueuedTimeMs - T0])).toEqual([[5, 3, 0], [8, 2, 7], [10, 1, 9]]);
     expect(chunks.flatMap(eventsOf)).toEqual(events);
   });
 
@@ -44,14 +45,14 @@ describe('chunksOf', () => {
     for (const event of events.slice(1)) event.offset += 1; // a gap between the first two
     (events[3] as StoredEvent).sequenceNumber += 1; // and between the last two
     const chunks = chunksOf(events);
-    expect(chunks.map((c) => c.headerLengths.length)).toEqual([1, 2, 1]);
+    expect(chunks.map((c) => c.count)).toEqual([1, 2, 1]);
     expect(chunks.flatMap(eventsOf)).toEqual(events);
   });
 
   it('does not merge more than a few MiB into one slab', () => {
     const events = stored([0, 0, 0, 0, 0, 0], 2 ** 20);
     const chunks = chunksOf(events);
-    expect(chunks.map((c) => c.headerLengths.length)).toEqual([4, 2]);
+    expect(chunks.map((c) => c.count)).toEqual([4, 2]);
     const summary = (e: StoredEvent) => [e.sequenceNumber, e.offset, e.wire.length, e.wire[0], e.wire.at(-1)];
     expect(chunks.flatMap(eventsOf).map(summary)).toEqual(events.map(summary));
   });
@@ -61,6 +62,17 @@ describe('chunksOf', () => {
     const chunks = chunksOf(events);
     for (const event of events) event.wire.fill(0xff);
     expect(chunks.flatMap(eventsOf).map((e) => e.wire)).toEqual([Buffer.alloc(20, 0), Buffer.alloc(20, 1), Buffer.alloc(20, 2)]);
+  });
+});
+
+describe('allocateSlab', () => {
+  it('gives even a small chunk a buffer of its own, not a slice of Node\'s shared pool that it would keep alive', () => {
+    const built = buildDeliveries([parseEvent(raw(1))], 'k', { sequenceNumber: 0, offset: 0, enqueuedTimeMs: T0 });
+    const [restored] = chunksOf(stored([0]));
+    for (const slab of [built.slab, restored!.slab]) {
+      expect(slab.length).toBeLessThan(1024);
+      expect([slab.byteOffset, slab.buffer.byteLength]).toEqual([0, slab.length]);
+    }
   });
 });
 
