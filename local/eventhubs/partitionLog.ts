@@ -43,7 +43,9 @@ export class PartitionLog {
     const restored = options.restored ?? [];
     const last = restored[restored.length - 1];
     if (last) {
-      this.chunks = chunksOf(restored);
+      // Records already past retention are not copied in only to be dropped by the trim below.
+      const cutoff = this.retentionMs === undefined ? -Infinity : Date.now() - this.retentionMs;
+      this.chunks = chunksOf(restored.filter((event) => event.enqueuedTimeMs >= cutoff));
       this.tail = { sequenceNumber: last.sequenceNumber, offset: last.offset, enqueuedTimeMs: last.enqueuedTimeMs };
       this.nextSequenceNumber = last.sequenceNumber + 1;
       this.nextOffset = last.offset + last.wire.length;

@@ -124,6 +124,19 @@ describe('PartitionLog', () => {
     expect(log.at(1300)?.offset).toBe((kept[199] as StoredEvent).offset + (kept[199] as StoredEvent).wire.length);
   });
 
+  it('keeps of the restored events only those within retention, and appends after the last one', () => {
+    const restored: StoredEvent[] = [0, 0, 20, 50].map((t, i) => ({
+      sequenceNumber: 40 + i, offset: 900 + 30 * i, enqueuedTimeMs: T0 + t, partitionKey: 'k', wire: Buffer.alloc(30, i), headerLength: 0,
+    }));
+    vi.spyOn(Date, 'now').mockReturnValue(T0 + 120);
+    const log = new PartitionLog('hub', '0', { retentionMs: 100, restored }); // cutoff T0 + 20
+    expect(all(log)).toEqual(restored.slice(2));
+    expect(log.at(41)).toBeUndefined();
+    expect(log.properties()).toEqual({ beginSequenceNumber: 42, lastSequenceNumber: 43, lastOffset: 990, lastEnqueuedTimeMs: T0 + 50, isEmpty: false });
+    log.append([raw(1)], undefined);
+    expect(log.at(44)).toMatchObject({ offset: 1020, enqueuedTimeMs: T0 + 120 });
+  });
+
   it('reports an empty log, and a log whose events have all expired, with the service\'s empty values', () => {
     const empty = new PartitionLog('hub', '0', {});
     expect(empty.properties()).toEqual({ beginSequenceNumber: 0, lastSequenceNumber: -1, lastOffset: -1, lastEnqueuedTimeMs: 0, isEmpty: true });
