@@ -50,7 +50,7 @@ function decodeRecords(data: Buffer): { events: StoredEvent[]; validLength: numb
       enqueuedTimeMs: data.readDoubleLE(at + 24),
       headerLength: data.readUInt32LE(at + 32),
       partitionKey: keyLength < 0 ? undefined : data.subarray(at + FIXED, keyEnd).toString('utf8'),
-      wire: Buffer.from(data.subarray(keyEnd, end)),
+      wire: data.subarray(keyEnd, end), // a view: the partition log copies what it keeps into its chunks
     });
     at = end;
   }

@@ -5,7 +5,7 @@
 // are written into one buffer.
 import { SECTION, encodeString, encodeSymbol } from './amqpBytes.ts';
 import { MalformedMessageError, binaryAt, mapPairs, scanSections, stringAt } from './amqpScan.ts';
-import type { StoredEvent } from './diskLog.ts';
+import { KeyCollector, allocateSlab, setLayout, type EventChunk } from './eventChunks.ts';
 
 export { MalformedMessageError };
 
@@ -118,18 +118,16 @@ function writeShortString(target: Buffer, at: number, text: string): number {
   return at + 2 + target.write(text, at + 2, 'latin1');
 }
 
-/** What a partition log stores is exactly what consumers receive. */
-export type Delivered = StoredEvent;
-
 /**
  * Stamps one transfer's events with consecutive sequence numbers and offsets (an offset is the byte position of the
- * delivered bytes in the partition) and encodes them, broker annotations included, into one shared buffer.
+ * delivered bytes in the partition) and encodes them, broker annotations included, into one shared buffer: the chunk
+ * a partition log keeps, and exactly what consumers receive.
  */
 export function buildDeliveries(
   events: ParsedEvent[],
   envelopeKey: string | undefined,
   first: { sequenceNumber: number; offset: number; enqueuedTimeMs: number },
-): Delivered[] {
+): EventChunk {
   const envelopeKeyBytes = envelopeKey === undefined ? undefined : encodeString(envelopeKey);
   const sizes: number[] = [];
   let offset = first.offset;
@@ -141,13 +139,12 @@ export function buildDeliveries(
     sizes.push(size);
     offset += size;
   }
-  const slab = Buffer.allocUnsafe(offset - first.offset);
-  const delivered: Delivered[] = [];
+  const slab = allocateSlab(offset - first.offset, events.length);
+  const keys = new KeyCollector();
   let at = 0;
   offset = first.offset;
   for (const [i, event] of events.entries()) {
     const size = sizes[i] as number;
-    const start = at;
     const addKey = event.partitionKey === undefined && envelopeKeyBytes !== undefined;
     at = writeBytes(slab, at, event.header);
     const mapSize = size - event.header.length - MAP_HEAD - event.rest.length;
@@ -158,17 +155,18 @@ export function buildDeliveries(
     at = write64(slab, writeBytes(slab, at, KEYS.enqueuedTime), 0x83, first.enqueuedTimeMs);
     if (addKey) at = writeBytes(slab, writeBytes(slab, at, KEYS.partitionKey), envelopeKeyBytes);
     at = writeBytes(slab, at, event.rest);
-    delivered.push({
-      sequenceNumber: first.sequenceNumber + i,
-      offset,
-      enqueuedTimeMs: first.enqueuedTimeMs,
-      partitionKey: event.partitionKey ?? envelopeKey,
-      wire: slab.subarray(start, at),
-      headerLength: event.header.length,
-    });
+    setLayout(slab, events.length, i, at, event.header.length);
+    keys.add(event.partitionKey ?? envelopeKey);
     offset += size;
   }
-  return delivered;
+  return {
+    slab,
+    count: events.length,
+    firstSequenceNumber: first.sequenceNumber,
+    firstOffset: first.offset,
+    enqueuedTimeMs: first.enqueuedTimeMs,
+    partitionKey: keys.result(),
+  };
 }
 
 export interface PartitionTail {

@@ -1,5 +1,6 @@
 import rhea from 'rhea';
 import { describe, expect, it } from 'vitest';
+import { eventsOf } from '../../../local/eventhubs/eventChunks.ts';
 import { BATCH_FORMAT, MalformedMessageError, buildDeliveries, parseEvent, splitTransfer, withRuntimeMetrics } from '../../../local/eventhubs/messageCodec.ts';
 
 const event = (n: number, extra: object = {}) =>
@@ -104,7 +105,7 @@ describe('buildDeliveries', () => {
       message_id: 'm-1',
       message_annotations: { 'x-opt-partition-key': 'city-1', custom: 'kept', 'x-opt-sequence-number': 99 },
     });
-    const [delivered] = buildDeliveries([parseEvent(raw)], 'envelope-key', first);
+    const [delivered] = eventsOf(buildDeliveries([parseEvent(raw)], 'envelope-key', first));
     const decoded = rhea.message.decode(delivered?.wire as Buffer);
     expect(decoded.durable).toBe(true);
     expect(decoded.message_id).toBe('m-1');
@@ -125,7 +126,7 @@ describe('buildDeliveries', () => {
       delivery_annotations: { hop: 1 },
       message_annotations: { 'x-opt-offset': '1', 'x-opt-sequence-number': 99, 'x-opt-enqueued-time': new Date(0), custom: 'kept' },
     });
-    const [delivered] = buildDeliveries([parseEvent(raw)], undefined, first);
+    const [delivered] = eventsOf(buildDeliveries([parseEvent(raw)], undefined, first));
     const keys = mapKeys(delivered?.wire as Buffer);
     expect(keys.get(0x72)).toEqual(['custom', 'x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time']);
     expect(keys.has(0x71)).toBe(false);
@@ -137,7 +138,7 @@ describe('buildDeliveries', () => {
       parseEvent(event(2, { message_annotations: { 'x-opt-partition-key': 'own' } })),
       parseEvent(event(3)),
     ];
-    const delivered = buildDeliveries(events, 'envelope', first);
+    const delivered = eventsOf(buildDeliveries(events, 'envelope', first));
     for (const [i, d] of delivered.entries()) {
       const parsed = events[i] as (typeof events)[number];
       const head = mapHead(d.wire, parsed.header.length, parsed.rest.length);
@@ -150,7 +151,7 @@ describe('buildDeliveries', () => {
 
   it('gives events with their own partition key no envelope key, offsets staying the byte positions of what is delivered', () => {
     const own = [1, 2, 3].map((n) => parseEvent(event(n, { message_annotations: { 'x-opt-partition-key': `own-${n}` } })));
-    const delivered = buildDeliveries(own, 'envelope-key', first);
+    const delivered = eventsOf(buildDeliveries(own, 'envelope-key', first));
     expect(delivered.map((d) => d.partitionKey)).toEqual(['own-1', 'own-2', 'own-3']);
     for (const [i, d] of delivered.entries()) {
       expect(d.offset).toBe(i === 0 ? first.offset : (delivered[i - 1]?.offset ?? 0) + (delivered[i - 1]?.wire.length ?? 0));
@@ -159,7 +160,7 @@ describe('buildDeliveries', () => {
   });
 
   it('numbers a batch consecutively, offsets being byte positions, and adds the envelope key to events without one', () => {
-    const delivered = buildDeliveries([1, 2, 3].map((n) => parseEvent(event(n))), 'city-2', first);
+    const delivered = eventsOf(buildDeliveries([1, 2, 3].map((n) => parseEvent(event(n))), 'city-2', first));
     expect(delivered.map((d) => d.sequenceNumber)).toEqual([7, 8, 9]);
     expect(delivered[1]?.offset).toBe(100 + (delivered[0]?.wire.length ?? 0));
     expect(delivered[2]?.offset).toBe((delivered[1]?.offset ?? 0) + (delivered[1]?.wire.length ?? 0));
@@ -171,7 +172,7 @@ describe('buildDeliveries', () => {
   });
 
   it('encodes sequence numbers and times beyond 32 bits as longs and timestamps', () => {
-    const [d] = buildDeliveries([parseEvent(event(1))], undefined, { sequenceNumber: 2 ** 40 + 3, offset: 2 ** 35, enqueuedTimeMs: 4_102_444_800_000 });
+    const [d] = eventsOf(buildDeliveries([parseEvent(event(1))], undefined, { sequenceNumber: 2 ** 40 + 3, offset: 2 ** 35, enqueuedTimeMs: 4_102_444_800_000 }));
     const annotations = rhea.message.decode(d?.wire as Buffer).message_annotations as Record<string, unknown>;
     expect(annotations).toEqual({ 'x-opt-sequence-number': 2 ** 40 + 3, 'x-opt-offset': String(2 ** 35), 'x-opt-enqueued-time': new Date(4_102_444_800_000) });
   });
@@ -179,7 +180,7 @@ describe('buildDeliveries', () => {
 
 describe('withRuntimeMetrics', () => {
   it('adds the last-enqueued delivery annotations after the header', () => {
-    const [d] = buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 });
+    const [d] = eventsOf(buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 }));
     const wire = withRuntimeMetrics(d?.wire as Buffer, d?.headerLength ?? 0, { lastSequenceNumber: 41, lastOffset: 5_000, lastEnqueuedTimeMs: 2_000 }, 3_000);
     const decoded = rhea.message.decode(wire);
     expect(decoded.durable).toBe(true);
@@ -193,7 +194,7 @@ describe('withRuntimeMetrics', () => {
   });
 
   it('writes the delivery annotations map\'s size and count fields as the bytes and entries that follow', () => {
-    const [d] = buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 });
+    const [d] = eventsOf(buildDeliveries([parseEvent(event(1, { durable: true }))], undefined, { sequenceNumber: 0, offset: 0, enqueuedTimeMs: 1_000 }));
     const wire = withRuntimeMetrics(d?.wire as Buffer, d?.headerLength ?? 0, { lastSequenceNumber: 41, lastOffset: 5_000, lastEnqueuedTimeMs: 2_000 }, 3_000);
     const head = mapHead(wire, d?.headerLength ?? 0, (d?.wire.length ?? 0) - (d?.headerLength ?? 0));
     expect(head.constructor).toBe('005371d1');

@@ -2,11 +2,12 @@ import rhea from 'rhea';
 import { describe, expect, it } from 'vitest';
 import { amqpToRecord, recordToAmqp } from '../../../../local/eventhubs/kafka/interop.ts';
 import type { KafkaRecord } from '../../../../local/eventhubs/kafka/recordBatch.ts';
+import { eventsOf } from '../../../../local/eventhubs/eventChunks.ts';
 import { buildDeliveries, parseEvent } from '../../../../local/eventhubs/messageCodec.ts';
 
 /** Stores an encoded AMQP message the way a partition log does, and returns what it would deliver. */
 function stored(message: Buffer, envelopeKey?: string) {
-  return buildDeliveries([parseEvent(message)], envelopeKey, { sequenceNumber: 5, offset: 0, enqueuedTimeMs: 1_700_000_000_000 })[0]!;
+  return eventsOf(buildDeliveries([parseEvent(message)], envelopeKey, { sequenceNumber: 5, offset: 0, enqueuedTimeMs: 1_700_000_000_000 }))[0]!;
 }
 
 describe('recordToAmqp', () => {
