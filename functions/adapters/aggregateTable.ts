@@ -1,7 +1,7 @@
 // The `aggregates` table behind a small interface. Writes are optimistic: read the touched months of one city,
 // merge, then write them in entity-group transactions with If-Match (or create); a conflict re-reads and re-merges.
-// The months and ETags last read or written are cached, so a city's next batch usually skips the read: its writes
-// are just as conditional, and a conflict drops the city from the cache and re-reads.
+// Asked to (`cachedMonths`, the stream does), it keeps the months and ETags it last read or wrote, so a city's next
+// batch skips the read: its writes are just as conditional, and a conflict drops the city and re-reads.
 // Requests per call are O(months touched), never O(readings); every call reports how many it made.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { DayRecord } from '../core/aggregate/dayPartial.ts';
@@ -77,7 +77,7 @@ export function createAggregateTable(client: TableClient, options: AggregateTabl
   /** `cached`: this attempt merged onto the cache instead of a read. */
   async function attempt(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine: Combine, counter: Counter, cached: boolean) {
     const keys = [...months.keys()].sort();
-    const stored = (cached ? cache.get(cityId)?.months : undefined) ?? await readStored(cityId, keys[0] ?? '', keys[keys.length - 1] ?? '', counter);
+    const stored = (cached ? cache.get(cityId) : undefined) ?? await readStored(cityId, keys[0] ?? '', keys[keys.length - 1] ?? '', counter);
     let changedDays = 0;
     const actions: TransactionAction[] = [];
     const written: { month: string; state: MonthState }[] = [];

@@ -10,17 +10,13 @@ export interface KnownMonth {
   etag: string;
 }
 
-export interface CityMonths {
-  /**
-   * Months of the city as last seen. A month missing here is taken to be absent from the table (written with a
-   * create, which the table refuses when another writer made it since).
-   */
-  readonly months: ReadonlyMap<string, KnownMonth>;
-}
-
 export interface MonthCache {
-  /** The city's months, or undefined when the city is not held (then the table must be read). */
-  get(cityId: string): CityMonths | undefined;
+  /**
+   * The city's months as last seen, or undefined when the city is not held (then the table must be read). A month
+   * missing from a held city is taken to be absent from the table (written with a create, which the table refuses
+   * when another writer made it since).
+   */
+  get(cityId: string): ReadonlyMap<string, KnownMonth> | undefined;
   /**
    * Records months just read (which starts tracking the city) or just written (kept only for a city already
    * tracked: a city forgotten or evicted since its read is unknown beyond the months written).
@@ -50,7 +46,7 @@ export function createMonthCache(maxMonths: number): MonthCache {
       if (!months) return undefined;
       cities.delete(cityId);
       cities.set(cityId, months);
-      return { months };
+      return months;
     },
     set(cityId, update, mode) {
       if (maxMonths <= 0) return;

@@ -3,7 +3,7 @@ import { createMonthCache, type KnownMonth } from '../../../functions/adapters/m
 
 const known = (etag: string): KnownMonth => ({ state: new Map(), etag });
 const months = (...names: string[]) => new Map(names.map((m) => [m, known(`e-${m}`)]));
-const held = (cache: ReturnType<typeof createMonthCache>, cityId: string) => [...(cache.get(cityId)?.months.keys() ?? [])];
+const held = (cache: ReturnType<typeof createMonthCache>, cityId: string) => [...(cache.get(cityId)?.keys() ?? [])];
 
 describe('createMonthCache', () => {
   it('knows nothing of a city until it has been read', () => {
@@ -12,14 +12,14 @@ describe('createMonthCache', () => {
     cache.set('a', months('2023-01'), 'written');
     expect(cache.get('a')).toBeUndefined();
     cache.set('a', months('2023-01'), 'read');
-    expect(cache.get('a')?.months.get('2023-01')?.etag).toBe('e-2023-01');
+    expect(cache.get('a')?.get('2023-01')?.etag).toBe('e-2023-01');
   });
 
   it('adds written months to a city it holds, replacing their ETags', () => {
     const cache = createMonthCache(10);
     cache.set('a', months('2023-01'), 'read');
     cache.set('a', new Map([['2023-01', known('new')], ['2023-02', known('feb')]]), 'written');
-    expect(cache.get('a')?.months.get('2023-01')?.etag).toBe('new');
+    expect(cache.get('a')?.get('2023-01')?.etag).toBe('new');
     expect(held(cache, 'a')).toEqual(['2023-01', '2023-02']);
     expect(cache.size).toBe(2);
   });
