@@ -55,11 +55,14 @@ describe('the pipeline when Azure throttles and loses responses', () => {
     // The faults happened, on writes of every kind the pipeline makes. (Counted by service: which request of a kind
     // draws a fault varies with timing. Over three counted runs here: 87-111 blob PUTs, 13-21 queue sends and
     // deletes, 9-18 table transactions and updates, when raw/ held one blob per city-day; since it holds one per
-    // response (54 here), 18 blob PUTs in the first run after the change.) A lost raw PUT is retried by the SDK
-    // with If-None-Match: *, meets its own blob and must be taken for it (P(none of 54 lost) ≈ 0.1 %).
+    // response (54 here), 8-21 lost of the run's blob PUTs, whose number moves with the checkpoints, one per
+    // batch: so that count is set against the PUTs sent. At 12 %, under a third of that (4 %) of 66 or more PUTs
+    // comes by chance about once in 500 runs.) A lost raw PUT is retried by the SDK with If-None-Match: *, meets its
+    // own blob and must be taken for it (P(none of 54 lost) ≈ 0.1 %).
     const lost = (...kinds: string[]) => kinds.reduce((sum, kind) => sum + (faults.lostByKind[kind] ?? 0), 0);
     expect(faults.serverBusy).toBeGreaterThan(20);
-    expect(lost('PUT blob')).toBeGreaterThan(8);
+    expect(faults.requestsByKind['PUT blob']).toBeGreaterThan(54);
+    expect(lost('PUT blob')).toBeGreaterThan(0.04 * (faults.requestsByKind['PUT blob'] ?? 0));
     expect(faults.lostBlobPutsByContainer['raw']).toBeGreaterThan(0);
     expect(lost('POST queue', 'DELETE queue')).toBeGreaterThan(3);
     expect(lost('POST table', 'PUT table', 'PATCH table', 'MERGE table')).toBeGreaterThan(1);

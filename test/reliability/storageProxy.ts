@@ -22,6 +22,8 @@ export interface StorageProxyStats {
   lostResponses: number;
   /** Lost responses by what was lost: `PUT blob`, `POST table`, `DELETE queue`, … */
   lostByKind: Record<string, number>;
+  /** Requests by the same kinds while faults were on, so a count of faults can be set against what was sent. */
+  requestsByKind: Record<string, number>;
   /** Lost responses of blob PUTs by container (`raw`, the checkpoints' container, …). */
   lostBlobPutsByContainer: Record<string, number>;
 }
@@ -47,7 +49,7 @@ function errorReply(res: ServerResponse, service: Service, status: number, code:
 export async function startStorageProxy(target: RunningAzurite, initial: StorageFaults | undefined): Promise<StorageProxy> {
   let faults = initial;
   let roll = dice(initial?.seed ?? 1);
-  const stats: StorageProxyStats = { requests: 0, serverBusy: 0, lostResponses: 0, lostByKind: {}, lostBlobPutsByContainer: {} };
+  const stats: StorageProxyStats = { requests: 0, serverBusy: 0, lostResponses: 0, lostByKind: {}, requestsByKind: {}, lostBlobPutsByContainer: {} };
   const servers: Server[] = [];
 
   const listen = async (service: Service, upstream: string): Promise<string> => {
@@ -56,6 +58,8 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
       stats.requests++;
       const path = new URL(req.url ?? '/', 'http://proxy').pathname;
       const dequeue = service === 'queue' && req.method === 'GET' && path.endsWith('/messages');
+      const kind = `${req.method ?? '?'} ${service}`;
+      if (faults) stats.requestsByKind[kind] = (stats.requestsByKind[kind] ?? 0) + 1;
       if (faults && roll() < faults.serverBusyRate) {
         stats.serverBusy++;
         req.resume();
@@ -74,7 +78,6 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
           upstreamRes.resume();
           upstreamRes.once('end', () => {
             stats.lostResponses++;
-            const kind = `${req.method ?? '?'} ${service}`;
             stats.lostByKind[kind] = (stats.lostByKind[kind] ?? 0) + 1;
             if (kind === 'PUT blob') {
               const container = decodeURIComponent(path.split('/')[2] ?? '');
@@ -100,7 +103,7 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
   ]);
   return {
     connectionString: azuriteConnectionString(blob, queue, table),
-    stats: () => ({ ...stats, lostByKind: { ...stats.lostByKind }, lostBlobPutsByContainer: { ...stats.lostBlobPutsByContainer } }),
+    stats: () => ({ ...stats, lostByKind: { ...stats.lostByKind }, requestsByKind: { ...stats.requestsByKind }, lostBlobPutsByContainer: { ...stats.lostBlobPutsByContainer } }),
     setFaults(next) {
       faults = next;
       if (next) roll = dice(next.seed);
