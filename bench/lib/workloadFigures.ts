@@ -41,8 +41,9 @@ export function workloadFigures(result: WorkloadResult, eventHubs: { eventsPerSe
 }
 
 /**
- * How busy the machine was while events flowed: every process's CPU seconds over the window, as cores. When the app
- * process alone is near one core the run is bound by its one thread; when the sum is near every core, by the machine.
+ * How busy the machine was while events flowed: every process's CPU seconds over the window (each process's threads
+ * together: the app's includes V8's GC and compiler threads), as cores. A sum near the core count is a run bound by
+ * the machine; a process near one core with cores to spare, by that process's main thread.
  */
 function cpuFigure(result: WorkloadResult): Figure {
   const { spanSeconds, used } = result.cpu;
