@@ -60,7 +60,7 @@ export function lastOffsetOf(chunk: EventChunk): number {
 /** Event `index` of the chunk (0 ≤ index < count). */
 export function eventAt(chunk: EventChunk, index: number): StoredEvent {
   const layout = byteLength(chunk);
-  const start = index === 0 ? 0 : chunk.slab.readUInt32LE(layout + 4 * (index - 1));
+  const start = startOf(chunk, index);
   const key = chunk.partitionKey;
   return {
     sequenceNumber: chunk.firstSequenceNumber + index,
