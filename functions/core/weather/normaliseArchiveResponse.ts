@@ -41,10 +41,13 @@ export function normaliseArchiveResponse(
   let hours: (number | null)[] | undefined;
   for (let i = 0; i < time.length; i++) {
     const stamp = time[i]!;
-    if (!stamp.startsWith(date) || date === '') {
+    if (date === '' || !stamp.startsWith(date)) {
       date = stamp.slice(0, 10);
-      hours = date < job.start || date > job.end ? undefined : byDay.get(date);
-      if (!hours && date >= job.start && date <= job.end) byDay.set(date, (hours = new Array<number | null>(24).fill(null)));
+      hours = undefined;
+      if (date >= job.start && date <= job.end) {
+        hours = byDay.get(date);
+        if (!hours) byDay.set(date, (hours = new Array<number | null>(24).fill(null)));
+      }
     }
     if (!hours) continue;
     let value = values[i] ?? null;
