@@ -31,7 +31,7 @@ export interface AggregateTableOptions {
   /** Waits between conflict retries; replaceable so a test can observe retries without slowing down. */
   sleep?: (ms: number) => Promise<void>;
   /**
-   * Months (of all cities) whose state and ETag are kept between calls (~6 KB each at 31 days). 0, the default,
+   * Months (of all cities) whose state and ETag are kept between calls (~8 KB each at 31 days). 0, the default,
    * reads before every write: what `replay` needs, since its job is to compare with what the table holds now.
    */
   cachedMonths?: number;
