@@ -30,6 +30,17 @@ describe('startOpenMeteoStandIn', () => {
     expect(body.hourly.temperature_2m).toEqual(cell?.temperature_2m.slice(offset, offset + 48));
   });
 
+  it('gives each range its own hours, however many ranges were asked for before', async () => {
+    const hoursOf = async (start: string, end: string) =>
+      (JSON.parse((await get(standIn, { latitude: '42.5', longitude: '-71', start_date: start, end_date: end })).text) as { hourly: { time: string[] } }).hourly.time;
+    const ranges = Array.from({ length: 20 }, (_, i) => [`2023-02-${String(i + 1).padStart(2, '0')}`, `2023-02-${String(i + 2).padStart(2, '0')}`] as const);
+    for (const [start, end] of ranges) expect((await hoursOf(start, end))[0]).toBe(`${start}T00:00`);
+    const first = await hoursOf('2023-02-01', '2023-02-02');
+    expect([first[0], first.at(-1), first.length]).toEqual(['2023-02-01T00:00', '2023-02-02T23:00', 48]);
+    const sameStartLonger = await hoursOf('2023-02-01', '2023-02-03');
+    expect([sameStartLonger.at(-1), sameStartLonger.length]).toEqual(['2023-02-03T23:00', 72]);
+  });
+
   it('ships the whole recording: 48 cells × 242 days of hourly readings, none missing', () => {
     const recorded = loadRecordedCells();
     expect(recorded.firstHour).toBe('2023-01-01T00:00');
