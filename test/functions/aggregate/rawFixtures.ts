@@ -13,8 +13,9 @@ export interface Place { cityId: string; city: string; lat: number; lng: number 
 /** The body the stand-in answers for this place and window; `edit` may change the hourly values (index = hour). */
 export function responseBody(place: Place, start: string, end: string, edit?: (values: (number | null)[], time: string[]) => void): Buffer {
   const body = archiveBody(cells, { lat: place.lat, lng: place.lng }, { start, end, timezone: 'GMT' }, 0);
-  edit?.(body.hourly.temperature_2m, body.hourly.time);
-  return Buffer.from(toWire([body]), 'utf8');
+  const time = [...body.hourly.time]; // the stand-in shares a range's time column: edit a copy
+  edit?.(body.hourly.temperature_2m, time);
+  return Buffer.from(toWire([{ ...body, hourly: { time, temperature_2m: body.hourly.temperature_2m } }]), 'utf8');
 }
 
 export function responseInfo(place: Place, start: string, end: string, fetchedAt: string, over: Partial<RawResponseInfo> = {}): RawResponseInfo {
