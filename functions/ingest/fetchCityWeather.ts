@@ -64,6 +64,39 @@ async function deadletter(deps: FetchDeps, message: unknown, error: ValidationEr
   return name;
 }
 
+interface Fetched {
+  events: CityDayEvent[];
+  responses: { info: RawResponseInfo; body: Uint8Array }[];
+  stats: NormaliseStats;
+  weight: number;
+  calls: number;
+}
+
+/**
+ * Every window of the job, asked and normalised. Its own function so that each parsed response (~0.4 MB of JS
+ * objects for 242 days) is garbage once normalised: a suspended async function keeps its locals, and the job's frame
+ * waits on the raw writes and the publish long enough for them to be copied out of the young generation.
+ */
+async function fetchWindows(job: FetchJob, deps: FetchDeps): Promise<Fetched> {
+  const fetched: Fetched = { events: [], responses: [], stats: { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 }, weight: 0, calls: 0 };
+  for (const window of splitIntoWindows(job.start, job.end, deps.fetchWindowDays)) {
+    const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
+    fetched.weight += result.weight * result.attempts;
+    fetched.calls += result.attempts;
+    // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for; a
+    // stand-in's made-up response is kept as `synthetic`, never as a model the real archive would name.
+    const model = result.response.synthetic ? SYNTHETIC_MODEL : 'era5';
+    const info: RawResponseInfo = {
+      cityId: job.cityId, city: job.city, lat: job.lat, lng: job.lng, ...window, fetchedAt: deps.now().toISOString(), runId: job.runId, model,
+    };
+    const normalised = normaliseRawResponse(result.response, info);
+    fetched.responses.push({ info, body: result.body });
+    fetched.events.push(...normalised.events);
+    for (const key of Object.keys(fetched.stats) as (keyof NormaliseStats)[]) fetched.stats[key] += normalised.stats[key];
+  }
+  return fetched;
+}
+
 export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger: FetchLogger): Promise<FetchOutcome> {
   const resources = deps.resources ?? RESOURCES;
   let job: FetchJob;
@@ -77,27 +110,9 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
   }
   const ids = `run=${job.runId} city=${job.cityId} ${job.start}..${job.end}`;
 
-  const events: CityDayEvent[] = [];
-  const responses: { info: RawResponseInfo; body: Uint8Array }[] = [];
-  const stats: NormaliseStats = { days: 0, missingDays: 0, nullHours: 0, invalidValues: 0, syntheticDays: 0 };
-  let weight = 0;
-  let calls = 0;
+  let fetched: Fetched;
   try {
-    for (const window of splitIntoWindows(job.start, job.end, deps.fetchWindowDays)) {
-      const result = await deps.client.fetchArchive({ lat: job.lat, lng: job.lng, ...window });
-      weight += result.weight * result.attempts;
-      calls += result.attempts;
-      // `model`: the archive answers from the ERA5 family (ERA5/ERA5-Land) unless another model is asked for; a
-      // stand-in's made-up response is kept as `synthetic`, never as a model the real archive would name.
-      const model = result.response.synthetic ? SYNTHETIC_MODEL : 'era5';
-      const info: RawResponseInfo = {
-        cityId: job.cityId, city: job.city, lat: job.lat, lng: job.lng, ...window, fetchedAt: deps.now().toISOString(), runId: job.runId, model,
-      };
-      const normalised = normaliseRawResponse(result.response, info);
-      responses.push({ info, body: result.body });
-      events.push(...normalised.events);
-      for (const key of Object.keys(stats) as (keyof NormaliseStats)[]) stats[key] += normalised.stats[key];
-    }
+    fetched = await fetchWindows(job, deps);
   } catch (error) {
     if (error instanceof QuotaWaitError) {
       // Our own instances spent the window: waiting for it is not the API refusing us, so `deferrals` stays.
@@ -126,6 +141,7 @@ export async function fetchCityWeather(message: unknown, deps: FetchDeps, logger
   }
 
   // Written only once every window has answered, so a deferred or failed job leaves no partial set behind.
+  const { events, responses, stats, weight, calls } = fetched;
   await forEachBounded(responses, deps.writeConcurrency ?? 16, async ({ info, body }) => {
     await keepRawResponse(deps.blobs, resources.rawContainer, info, body);
   });
