@@ -35,6 +35,8 @@ export interface LocalHostOptions {
   log?: LogSink;
   /** The container to announce on a queue as Event Grid would; `cities` → `city-files` by default, false for none. */
   watch?: { container: string; queueName: string; intervalMs?: number } | false;
+  /** A queue message's lease (queueTrigger.ts): the host's 10 minutes unless a test needs a lost dequeue back sooner. */
+  queueLeaseSeconds?: number;
 }
 
 export interface LocalHostStats {
@@ -132,7 +134,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
           const d = definition as Extract<FunctionDefinition, { trigger: { type: 'storageQueue' } }>;
           expectConnection(d, d.trigger.connection, STORAGE_CONNECTION);
           const queueName = resolveSettingReferences(d.trigger.queueName, settings);
-          const trigger = startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker });
+          const trigger = startQueueTrigger({ functionName: name, queueName, handler: d.handler(app), queueService, settings: hostSettings.queues, tracker, ...(options.queueLeaseSeconds ? { leaseSeconds: options.queueLeaseSeconds } : {}) });
           starting.push(trigger.then((running) => void queues.set(name, running)));
           break;
         }

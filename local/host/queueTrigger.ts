@@ -17,6 +17,11 @@ export interface QueueTriggerOptions {
   queueService: QueueServiceClient;
   settings: HostSettings['queues'];
   tracker: InvocationTracker;
+  /**
+   * How long a dequeued message stays hidden, renewed at half-time while its function runs: the host's 10 minutes by
+   * default. A dequeue whose answer never arrives leaves its messages hidden that long before they come back.
+   */
+  leaseSeconds?: number;
 }
 
 export interface QueueTriggerStats {
@@ -43,7 +48,7 @@ export interface RunningQueueTrigger {
 }
 
 // The host leases a message for 10 minutes and renews the lease at half-time while the function runs.
-const LEASE_SECONDS = 600;
+export const DEFAULT_LEASE_SECONDS = 600;
 const MIN_POLL_MS = 100;
 
 /** Message text as the Node worker hands it over: base64 JSON decoded, else the text itself. */
@@ -81,6 +86,7 @@ async function deleteProcessed(queue: QueueClient, message: DequeuedMessageItem,
 
 export async function startQueueTrigger(options: QueueTriggerOptions): Promise<RunningQueueTrigger> {
   const { functionName, queueName, handler, settings, tracker } = options;
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const queue = options.queueService.getQueueClient(queueName);
   const poison = options.queueService.getQueueClient(`${queueName}-poison`);
   await Promise.all([queue.createIfNotExists(), poison.createIfNotExists()]);
@@ -103,10 +109,10 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
     if (message.dequeueCount > settings.maxDequeueCount) return moveToPoison(message, popReceipt);
     const renew = setInterval(() => {
       queue
-        .updateMessage(message.messageId, popReceipt, undefined, LEASE_SECONDS)
+        .updateMessage(message.messageId, popReceipt, undefined, leaseSeconds)
         .then((r) => void (popReceipt = r.popReceipt ?? popReceipt))
         .catch((error: unknown) => tracker.log('warning', `lease renewal failed for ${message.messageId}: ${ensureErrorType(error).message}`));
-    }, (LEASE_SECONDS * 1000) / 2);
+    }, (leaseSeconds * 1000) / 2);
     const context = tracker.context(functionName, metadata(message));
     const body = messageBody(message.messageText);
     const result = await tracker.invoke(functionName, context, () => handler(body, context), body);
@@ -144,7 +150,7 @@ export async function startQueueTrigger(options: QueueTriggerOptions): Promise<R
       wake = new AbortController();
       stats.polls++;
       try {
-        const response = await client.receiveMessages({ numberOfMessages: Math.min(32, settings.batchSize), visibilityTimeout: LEASE_SECONDS });
+        const response = await client.receiveMessages({ numberOfMessages: Math.min(32, settings.batchSize), visibilityTimeout: leaseSeconds });
         received = response.receivedMessageItems;
       } catch (error) {
         if (stopping.signal.aborted) break;

@@ -5,7 +5,6 @@
 // acknowledged, which Azure Storage never does; durableAzurite.ts makes it save before it answers, so the test
 // kills a storage service that crashed, not one that forgets (docs/reliability.md).
 import { fileURLToPath } from 'node:url';
-import { QueueClient } from '@azure/storage-queue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hubDays } from './killHarness.ts';
 import { captureLog, expectedRows, readOutcome, readRows, rowsMatch, startHost, uploadCities, waitUntil } from './pipelineHarness.ts';
@@ -14,28 +13,17 @@ import { startFaultWorld, type FaultWorld } from './world.ts';
 const DURABLE = fileURLToPath(new URL('./durableAzurite.ts', import.meta.url));
 
 let world: FaultWorld | undefined;
-const receiveMessages = QueueClient.prototype.receiveMessages;
 afterEach(async () => {
-  QueueClient.prototype.receiveMessages = receiveMessages;
   await world?.close();
   world = undefined;
 });
-
-/**
- * A message the host had leased when Azurite died cannot be settled or released: it comes back when its lease ends,
- * 10 minutes later on the Functions host and in the local host. Leases of 30 s here bring it back within the test.
- */
-function shortLeases(): void {
-  QueueClient.prototype.receiveMessages = function (this: QueueClient, options = {}) {
-    return receiveMessages.call(this, { ...options, visibilityTimeout: 30 });
-  };
-}
 
 describe('the pipeline when Azurite is killed', () => {
   it('loses and doubles nothing when Azurite (on disk) is SIGKILLed mid-run and restarted', async () => {
     world = await startFaultWorld({ latencyMs: 150 }, {}, { azuriteNodeArgs: process.env.AZURITE_LOSSY ? [] : ['--import', DURABLE] });
     const running = world;
-    shortLeases();
+    // A message the host had leased when Azurite died cannot be settled or released: it comes back when its lease
+    // ends, 10 minutes later on the Functions host; startHost's hosts lease for 20 s, so it comes back within the test.
     const host = startHost(running, captureLog());
     const since = new Date();
     await host.start();

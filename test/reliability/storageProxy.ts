@@ -3,8 +3,8 @@
 // - serverBusy: answered 503 ServerBusy without reaching Azurite (throttling; nothing happened, retry is safe);
 // - lostResponse: forwarded, executed by Azurite, and then the response is replaced by a 500 or a reset connection
 //   (the ambiguous failure: the write happened, the client does not know, and its retry repeats it).
-// Dequeues (GET …/messages) never lose their response: the message would stay hidden for the host's 10-minute lease,
-// as it would on Azure, and the test would wait that long.
+// A dequeue (GET …/messages) that loses its response leaves its messages hidden for the host's lease, as on Azure:
+// the reliability hosts lease for 20 s (pipelineHarness.ts), so they come back within the test.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { azuriteConnectionString, type RunningAzurite } from '../../local/azurite.ts';
@@ -20,7 +20,7 @@ export interface StorageProxyStats {
   requests: number;
   serverBusy: number;
   lostResponses: number;
-  /** Lost responses by what was lost: `PUT blob`, `POST table`, `DELETE queue`, … */
+  /** Lost responses by what was lost: `PUT blob`, `POST table`, `DELETE queue`, `dequeue`, … */
   lostByKind: Record<string, number>;
   /** Requests by the same kinds while faults were on, so a count of faults can be set against what was sent. */
   requestsByKind: Record<string, number>;
@@ -58,14 +58,14 @@ export async function startStorageProxy(target: RunningAzurite, initial: Storage
       stats.requests++;
       const path = new URL(req.url ?? '/', 'http://proxy').pathname;
       const dequeue = service === 'queue' && req.method === 'GET' && path.endsWith('/messages');
-      const kind = `${req.method ?? '?'} ${service}`;
+      const kind = dequeue ? 'dequeue' : `${req.method ?? '?'} ${service}`;
       if (faults) stats.requestsByKind[kind] = (stats.requestsByKind[kind] ?? 0) + 1;
       if (faults && roll() < faults.serverBusyRate) {
         stats.serverBusy++;
         req.resume();
         return errorReply(res, service, 503, 'ServerBusy');
       }
-      const lose = faults !== undefined && !dequeue && roll() < faults.lostResponseRate;
+      const lose = faults !== undefined && roll() < faults.lostResponseRate;
       const upstreamReq = request(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
         (upstreamRes) => {

@@ -99,6 +99,49 @@ describe('startQueueTrigger', () => {
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
   });
 
+  it('keeps a running message hidden past its lease by renewing it, and runs it once', async () => {
+    const queueName = uniqueName('qt-lease');
+    const hiddenWhileRunning: boolean[] = [];
+    let runs = 0;
+    let leasedForMs = 0;
+    host = testHost({
+      queueLeaseSeconds: 2,
+      definitions: [
+        queueFunction('slow', queueName, async (_message, metadata) => {
+          runs++;
+          leasedForMs = Date.parse(String(metadata.nextVisibleTime)) - Date.now();
+          for (const ms of [1_000, 1_500, 1_000]) {
+            await new Promise((resolve) => setTimeout(resolve, ms));
+            hiddenWhileRunning.push((await queues.getQueueClient(queueName).peekMessages()).peekedMessageItems.length === 0);
+          }
+        }),
+      ],
+    });
+    await host.start();
+    await queues.getQueueClient(queueName).sendMessage(encodeQueueMessage({ x: 1 }));
+    await host.waitForIdle({ timeoutMs: 15_000 });
+    expect(leasedForMs).toBeGreaterThan(0); // dequeued for the lease asked for…
+    expect(leasedForMs).toBeLessThanOrEqual(2_000);
+    expect(hiddenWhileRunning).toEqual([true, true, true]); // …and renewed: 1 s, 2.5 s and 3.5 s into a 2 s lease
+    expect(runs).toBe(1);
+  });
+
+  it('gets back the messages of a dequeue whose answer was lost once their lease ends', async () => {
+    const queueName = uniqueName('qt-lost');
+    const seen: unknown[] = [];
+    host = testHost({ queueLeaseSeconds: 2, definitions: [queueFunction('onJob', queueName, async (_m, metadata) => void seen.push(metadata.dequeueCount))] });
+    const queue = queues.getQueueClient(queueName);
+    await queue.createIfNotExists();
+    await queue.sendMessage(encodeQueueMessage({ x: 1 }));
+    // Dequeued as the host does, and the answer never used: the message is hidden for one lease.
+    await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 2 });
+    const started = Date.now();
+    await host.start();
+    await host.waitForIdle({ timeoutMs: 15_000 });
+    expect(seen).toEqual([2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+  });
+
   it('runs a batch concurrently, never more than batchSize + newBatchThreshold at once', async () => {
     const queueName = uniqueName('qt-batch');
     let running = 0;
