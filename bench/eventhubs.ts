@@ -250,6 +250,16 @@ async function kafkaClient(port: number, total: number, eventsPerBatch: number):
   return { seconds, clientCpuMs, eventsPerBatch };
 }
 
+/**
+ * The emulator with the real client alone (no raw rhea or Kafka loop): the baseline the pipeline benches pair with
+ * each of their runs.
+ */
+export async function emulatorSendReceive(events: number): Promise<{ eventsPerSecond: number; serverCpuMicrosPerEvent: number; clientCpuMicrosPerEvent: number }> {
+  const run = await withServer('emulator', (port) => emulatorClient(port, events));
+  const perEvent = (ms: number) => Math.round(((ms * 1000) / events) * 10) / 10;
+  return { eventsPerSecond: Math.round(events / run.seconds), serverCpuMicrosPerEvent: perEvent(run.serverCpuMs), clientCpuMicrosPerEvent: perEvent(run.clientCpuMs) };
+}
+
 export async function runEventHubsBench(events = Number(process.env['EVENTHUBS_BENCH_EVENTS'] ?? 100_000)): Promise<EventHubsBenchResult> {
   const emulator = await withServer('emulator', (port) => emulatorClient(port, events));
   const raw = await withServer('raw', (port) => rawClient(port, events, emulator.eventsPerBatch));
