@@ -35,25 +35,37 @@ function parentOf(pid: number): number | undefined {
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime: 100 on every Linux Node runs on. */
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU seconds of a process so far, from /proc/<pid>/stat (fields 14 and 15). */
-function cpuSeconds(pid: number): number | undefined {
+/** Bytes per page, for /proc/<pid>/stat's rss field (in pages): 4 KiB on every Linux Node runs on here. */
+const PAGE_BYTES = 4096;
+
+/**
+ * User + system CPU seconds so far (fields 14 and 15) and resident memory (field 24) of a process, from one read
+ * of /proc/<pid>/stat; undefined once it has exited.
+ */
+function statOf(pid: number): { cpuSeconds: number; rssMiB: number } | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, rssMiB: (Number(fields[21]) * PAGE_BYTES) / MIB };
 }
 
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
-  return match ? Number(match[1]) / 1024 : 0;
-}
+const labels = new Map<number, string>();
 
+/** What a child runs, from its command line; remembered once known (a child not yet exec'd shows ours). */
 function label(pid: number): string {
+  const known = labels.get(pid);
+  if (known) return known;
   const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').join(' ');
+  const name = nameOf(command);
+  if (name) labels.set(pid, name);
+  return name ?? `pid ${pid}`;
+}
+
+function nameOf(command: string): string | undefined {
   if (command.includes('azurite')) return 'azurite';
   if (command.includes('eventhubs')) return 'eventhubs';
   if (command.includes('openmeteo')) return 'openmeteo stand-in';
-  return `pid ${pid}`;
+  return undefined;
 }
 
 /** Children from /proc/<pid>/task/<tid>/children: a few reads per process instead of a scan of every process. */
@@ -126,6 +138,9 @@ export interface TreeSampler {
   cpuBetween(fromMs: number, toMs: number): { spanSeconds: number; used: CpuSeconds };
 }
 
+/** Samples between two listings of the tree. */
+const TREE_EVERY = 10;
+
 export function sampleProcessTree(intervalMs = 250): TreeSampler {
   const complete = (() => {
     try {
@@ -137,23 +152,28 @@ export function sampleProcessTree(intervalMs = 250): TreeSampler {
   })();
   const peaks: MemoryPeaks = { selfMiB: 0, children: {}, treeMiB: 0, complete };
   const cpu: { at: number; seconds: CpuSeconds }[] = [];
+  // The tree is listed again once a second, not at every sample: a listing reads a file per thread of every
+  // process in it, which was most of the sampler's cost in the very process being measured.
+  let tree: number[] = [];
+  let samples = 0;
   const sample = () => {
     const self = process.memoryUsage.rss() / MIB;
     const usage = process.cpuUsage();
     const seconds: CpuSeconds = { app: (usage.user + usage.system) / 1e6 };
-    let tree = self;
+    let total = self;
     peaks.selfMiB = Math.max(peaks.selfMiB, self);
     if (complete) {
-      for (const pid of descendants(process.pid)) {
-        const rss = rssMiB(pid);
+      if (samples++ % TREE_EVERY === 0) tree = descendants(process.pid);
+      for (const pid of tree) {
+        const stat = statOf(pid);
+        if (!stat) continue;
         const name = label(pid);
-        tree += rss;
-        peaks.children[name] = Math.max(peaks.children[name] ?? 0, rss);
-        const used = cpuSeconds(pid);
-        if (used !== undefined) seconds[name] = (seconds[name] ?? 0) + used;
+        total += stat.rssMiB;
+        peaks.children[name] = Math.max(peaks.children[name] ?? 0, stat.rssMiB);
+        seconds[name] = (seconds[name] ?? 0) + stat.cpuSeconds;
       }
     }
-    peaks.treeMiB = Math.max(peaks.treeMiB, tree);
+    peaks.treeMiB = Math.max(peaks.treeMiB, total);
     cpu.push({ at: Date.now(), seconds });
   };
   sample();

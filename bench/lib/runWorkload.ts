@@ -32,6 +32,11 @@ export interface Workload {
    * 100% CPU in GC) at ~250,000 of the 365,000 blobs the full scale run writes.
    */
   azuriteHeapMiB?: number;
+  /**
+   * Unmeasured runs first, in the same process on fresh services each: the measured run then has the JIT-compiled
+   * code of a process that has been at work, as a function app instance on Azure has (workloadProcess.ts).
+   */
+  warmups?: number;
 }
 
 export interface WorkloadResult {

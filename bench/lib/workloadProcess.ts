@@ -25,6 +25,7 @@ if (import.meta.main) {
   const workload = JSON.parse(process.argv[2] ?? '{}') as Workload;
   let reply: Reply;
   try {
+    for (let i = 0; i < (workload.warmups ?? 0); i++) await runWorkload(workload);
     reply = { ok: true, result: await runWorkload(workload) };
   } catch (error) {
     reply = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -1,0 +1,71 @@
+// CPU this process spends per event moving the seed's 12,100 city-day events through the emulator as the pipeline
+// does, and nothing else: published by the app's own publisher (fetchCityWeather's: one batch per city, keyed by
+// city, 16 jobs at once), then received with the local host's trigger settings (host.json maxEventBatchSize and
+// prefetchCount, JSON bodies parsed). Set against bench/eventhubs.ts's client (55 µs of CPU per event for send and
+// receive together), it says how much of the seed's ~210 µs per event is the transport itself.
+// `npm run bench:event-transport` (EVENT_TRANSPORT_ROUNDS=N, 3 by default). Not a test: figures only.
+import { loadavg } from 'node:os';
+import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
+import { createEventPublisher } from '../functions/adapters/eventPublisher.ts';
+import { parseHostJson, readHostJsonFile } from '../local/host/hostJson.ts';
+import { startEmulatorChild } from '../local/serviceChild.ts';
+import { syntheticEvents } from './lib/syntheticEvents.ts';
+
+const ROUNDS = Number(process.env['EVENT_TRANSPORT_ROUNDS'] ?? 3);
+const CONCURRENT_JOBS = 16;
+
+const cpuMicros = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+async function round(connectionString: string, hub: string): Promise<{ publish: number; receive: number }> {
+  const events = syntheticEvents(50, 242);
+  const byCity: (typeof events)[] = [];
+  for (let c = 0; c < events.length; c += 242) byCity.push(events.slice(c, c + 242)); // syntheticEvents: city by city
+  const producer = new EventHubProducerClient(connectionString, hub);
+  const publisher = createEventPublisher(producer);
+  await publisher.publish(byCity[0]!.slice(0, 1)); // the link and its first batch, outside the measure
+  let since = process.cpuUsage();
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENT_JOBS }, async () => {
+    while (next < byCity.length) await publisher.publish(byCity[next++]!);
+  }));
+  const publish = cpuMicros(since) / events.length;
+  await producer.close();
+
+  const settings = parseHostJson(readHostJsonFile()).eventHubs;
+  const consumer = new EventHubConsumerClient('$default', connectionString, hub);
+  let received = 0;
+  since = process.cpuUsage();
+  await new Promise<void>((resolve, reject) => {
+    const subscription = consumer.subscribe(
+      {
+        processEvents: async (batch) => {
+          received += batch.length;
+          if (received >= events.length + 1) void subscription.close().then(resolve, reject);
+        },
+        processError: async (error) => reject(error),
+      },
+      { startPosition: earliestEventPosition, maxBatchSize: settings.maxEventBatchSize, prefetchCount: settings.prefetchCount, maxWaitTimeInSeconds: 1 },
+    );
+  });
+  const receive = cpuMicros(since) / received;
+  await consumer.close();
+  return { publish, receive };
+}
+
+if (import.meta.main) {
+  for (let i = 0; i < ROUNDS; i++) {
+    // A fresh emulator per round: the consumer reads exactly that round's events.
+    const emulator = await startEmulatorChild();
+    try {
+      const { publish, receive } = await round(emulator.connectionString, 'temperatures');
+      process.stdout.write(`round ${i + 1}: publish ${publish.toFixed(1)} µs/event, receive ${receive.toFixed(1)} µs/event of this process's CPU\n`);
+    } finally {
+      await emulator.close();
+    }
+  }
+  process.stdout.write(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  process.exit(0);
+}
