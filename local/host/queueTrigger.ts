@@ -48,7 +48,7 @@ export interface RunningQueueTrigger {
 }
 
 // The host leases a message for 10 minutes and renews the lease at half-time while the function runs.
-export const DEFAULT_LEASE_SECONDS = 600;
+const DEFAULT_LEASE_SECONDS = 600;
 const MIN_POLL_MS = 100;
 
 /** Message text as the Node worker hands it over: base64 JSON decoded, else the text itself. */
