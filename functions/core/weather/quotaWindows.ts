@@ -36,7 +36,7 @@ export const EPSILON = 1e-9;
 export const FREE_SHARE = 1 / 4;
 /** A slice is at most this share of its window's limit: the most a killed instance can take with it. */
 export const SLICE_CAP_SHARE = 1 / 16;
-/** No call is admitted this close to a minute boundary: tolerates that much clock skew between us and the API. */
+/** The clock skew between us and the API tolerated: a call this close to a boundary is charged to both windows. */
 export const WINDOW_GUARD_MS = 1_000;
 
 export function windowStartOf(window: LimitWindow, now: number): number {
@@ -52,15 +52,16 @@ export function windowRowKey(window: LimitWindow, start: number): string {
   return `${window.name}|${new Date(start).toISOString().slice(11, 19)}`;
 }
 
-/** How long to wait before a call may go out at `now`: 0 unless within `guardMs` of a window boundary. */
-export function guardWait(windows: readonly LimitWindow[], now: number, guardMs: number): number {
-  let wait = 0;
-  for (const window of windows) {
-    const offset = now - windowStartOf(window, now);
-    if (offset < guardMs) wait = Math.max(wait, guardMs - offset);
-    else if (window.windowMs - offset <= guardMs) wait = Math.max(wait, window.windowMs - offset + guardMs);
-  }
-  return wait;
+/**
+ * The starts of the windows the API may count a call made at `now` in, given up to `guardMs` of clock skew between
+ * us and it: this window's, and the adjacent one's within `guardMs` of a boundary. A call charged to all of them
+ * keeps every window within its limit whichever side the API puts it on.
+ */
+export function countedIn(window: LimitWindow, now: number, guardMs: number): number[] {
+  const start = windowStartOf(window, now);
+  if (now - start < guardMs) return [start - window.windowMs, start];
+  if (start + window.windowMs - now <= guardMs) return [start, start + window.windowMs];
+  return [start];
 }
 
 /** Slow start: twice the last slice, from an eighth of the cap (or twice the need), up to the cap. */

@@ -6,7 +6,7 @@
 import { QuotaWaitError } from '../../errors.ts';
 import type { GateClock, LimiterGate } from './limiterGate.ts';
 import type { LimitWindow } from './rateLimiter.ts';
-import { EPSILON, guardWait, sliceCap, sliceWant, windowStartOf, WINDOW_GUARD_MS, type ClaimResult, type WindowClaim } from './quotaWindows.ts';
+import { countedIn, EPSILON, sliceCap, sliceWant, windowStartOf, WINDOW_GUARD_MS, type ClaimResult, type WindowClaim } from './quotaWindows.ts';
 
 export interface QuotaStore {
   /** Claims slices of several windows in one round trip; throws when the store cannot be reached. */
@@ -60,6 +60,7 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const storeRetryMs = options.storeRetryMs ?? DEFAULT_STORE_RETRY_MS;
   const guardMs = options.guardMs ?? WINDOW_GUARD_MS;
+  /** By window name and start: near a boundary a call is charged to two windows of a kind (countedIn). */
   const slices = new Map<string, Slice>();
   const stats: SharedQuotaStats = { claims: 0, storeErrors: 0, fallbackCalls: 0, lastStoreError: undefined };
   let storeDownUntil = Number.NEGATIVE_INFINITY;
@@ -67,22 +68,29 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
 
   const share = (window: LimitWindow) => window.limit / options.instances;
   const available = (slice: Slice, window: LimitWindow) => (slice.fallback ? Math.max(slice.granted, share(window)) : slice.granted) - slice.spent;
+  const keyOf = (window: LimitWindow, start: number) => `${window.name}@${start}`;
 
-  function sliceOf(window: LimitWindow, now: number): Slice {
-    const start = windowStartOf(window, now);
-    let slice = slices.get(window.name);
-    if (!slice || slice.start !== start) {
+  function sliceAt(window: LimitWindow, start: number): Slice {
+    let slice = slices.get(keyOf(window, start));
+    if (!slice) {
       // A busy instance starts the next window where it left off (its last slice), not from one call.
-      slice = { start, granted: 0, spent: 0, lastGrant: (slice?.lastGrant ?? 0) / 2, exhausted: false, fallback: false };
-      slices.set(window.name, slice);
+      const before = slices.get(keyOf(window, start - window.windowMs));
+      slice = { start, granted: 0, spent: 0, lastGrant: (before?.lastGrant ?? 0) / 2, exhausted: false, fallback: false };
+      slices.set(keyOf(window, start), slice);
+      slices.delete(keyOf(window, start - 2 * window.windowMs));
     }
     return slice;
   }
 
+  const sliceOf = (window: LimitWindow, now: number) => sliceAt(window, windowStartOf(window, now));
+
+  /** Every slice a call made at `now` is charged to: each window's, and near a boundary its neighbour's too. */
+  const chargedAt = (now: number) =>
+    windows.flatMap((window) => countedIn(window, now, guardMs).map((start) => ({ window, slice: sliceAt(window, start), current: start === windowStartOf(window, now) })));
+
   async function claim(weight: number, now: number): Promise<void> {
     const requests: { window: LimitWindow; slice: Slice; claim: WindowClaim }[] = [];
-    for (const window of windows) {
-      const slice = sliceOf(window, now);
+    for (const { window, slice } of chargedAt(now)) {
       const owed = Math.max(0, slice.spent - slice.granted);
       const lacking = !slice.exhausted && available(slice, window) + EPSILON < weight;
       if (!lacking && owed === 0) continue;
@@ -112,19 +120,25 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
     }
   }
 
-  /** When the call can go at the earliest, if not now: the end of an exhausted window or the next store retry. */
-  function blockedUntil(weight: number, now: number): { until: number; window: string } | undefined {
-    let blocked: { until: number; window: string } | undefined;
-    for (const window of windows) {
-      const slice = sliceOf(window, now);
+  /**
+   * When the call can go at the earliest, if not now: the end of an exhausted window or the next store retry; with a
+   * neighbouring window short near a boundary, once the boundary is `guardMs` behind (only this window counts then).
+   */
+  function blockedUntil(weight: number, now: number): { until: number; window: string; guard: boolean } | undefined {
+    let blocked: { until: number; window: string; guard: boolean } | undefined;
+    for (const { window, slice, current } of chargedAt(now)) {
       if (available(slice, window) + EPSILON >= weight) continue;
       const end = slice.start + window.windowMs;
+      const boundary = Math.max(slice.start, windowStartOf(window, now));
       // Not exhausted and not on the fallback: the claim raced a window boundary; look again at once.
-      const until = slice.exhausted ? end : slice.fallback ? Math.min(end, Math.max(now, storeDownUntil)) : now;
-      if (!blocked || until > blocked.until) blocked = { until, window: window.name };
+      const until = !current ? boundary + guardMs : slice.exhausted ? end : slice.fallback ? Math.min(end, Math.max(now, storeDownUntil)) : now;
+      if (!blocked || until > blocked.until) blocked = { until, window: window.name, guard: !current };
     }
     return blocked;
   }
+
+  const countsChanged = (before: number, after: number) =>
+    windows.some((window) => countedIn(window, before, guardMs).join() !== countedIn(window, after, guardMs).join());
 
   return {
     acquire(weight) {
@@ -136,25 +150,22 @@ export function createSharedQuotaGate(options: SharedQuotaGateOptions): SharedQu
       const arrived = clock.now();
       const turn = tail.then(async () => {
         for (;;) {
-          const guard = guardWait(windows, clock.now(), guardMs);
-          if (guard > 0) {
-            await clock.sleep(guard);
-            continue;
-          }
-          await claim(weight, clock.now());
+          const claimedAt = clock.now();
+          await claim(weight, claimedAt);
           const now = clock.now();
-          // The claim ran into a boundary: start over in the new window.
-          if (guardWait(windows, now, guardMs) > 0) continue;
+          // The claim ran into a boundary or its guard band: claim again for what a call now is charged to.
+          if (countsChanged(claimedAt, now)) continue;
           const blocked = blockedUntil(weight, now);
           if (!blocked) {
-            const current = windows.map((window) => sliceOf(window, now));
-            if (current.some((slice) => slice.fallback)) stats.fallbackCalls++;
-            for (const slice of current) slice.spent += weight;
+            const charged = chargedAt(now).map((c) => c.slice);
+            if (charged.some((slice) => slice.fallback)) stats.fallbackCalls++;
+            for (const slice of charged) slice.spent += weight;
             return { waitedMs: now - arrived, admittedAt: now };
           }
           if (blocked.until <= now) continue;
           const waitMs = blocked.until - now;
-          if (now + waitMs - arrived > maxWaitMs) {
+          // A wait for a guard band to pass (at most twice guardMs) is never handed back; one for a spent window may be.
+          if (now + waitMs - arrived > maxWaitMs && !blocked.guard) {
             throw new QuotaWaitError(`the shared ${blocked.window} quota is spent; the call would wait ${Math.ceil(waitMs / 1000)} s`, waitMs, blocked.window);
           }
           await clock.sleep(waitMs);

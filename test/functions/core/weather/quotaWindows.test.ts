@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  guardWait,
+  countedIn,
   planClaim,
   planClaims,
   planExhaust,
@@ -43,17 +43,24 @@ describe('windowRowKey', () => {
   });
 });
 
-describe('guardWait', () => {
+describe('countedIn', () => {
+  const MIN = 60_000;
   it.each([
-    ['in the middle of a minute', '2025-03-04T09:30:30.000Z', 0],
-    ['just after a boundary', '2025-03-04T09:30:00.250Z', 750],
-    ['just before a boundary', '2025-03-04T09:30:59.400Z', 1_600],
-    ['exactly on a boundary', '2025-03-04T10:00:00.000Z', 1_000],
-    ['just outside the guard', '2025-03-04T09:30:01.000Z', 0],
-    ['exactly the guard before a boundary', '2025-03-04T09:30:59.000Z', 2_000],
-    ['just outside the guard before a boundary', '2025-03-04T09:30:58.999Z', 0],
-  ])('waits out the guard band %s', (_label, now, wait) => {
-    expect(guardWait([minute, hour, day], at(now), 1_000)).toBe(wait);
+    ['in the middle of a minute', '2025-03-04T09:30:30.000Z', [0]],
+    ['just after a boundary', '2025-03-04T09:30:00.250Z', [-1, 0]],
+    ['just before a boundary', '2025-03-04T09:30:59.400Z', [0, 1]],
+    ['exactly on a boundary', '2025-03-04T09:31:00.000Z', [-1, 0]],
+    ['just outside the guard after a boundary', '2025-03-04T09:30:01.000Z', [0]],
+    ['exactly the guard before a boundary', '2025-03-04T09:30:59.000Z', [0, 1]],
+    ['just outside the guard before a boundary', '2025-03-04T09:30:58.999Z', [0]],
+  ])('counts a call %s in the minute it falls in and, within the guard, its neighbour', (_label, now, minutes) => {
+    const start = windowStartOf(minute, at(now));
+    expect(countedIn(minute, at(now), 1_000)).toEqual(minutes.map((m) => start + m * MIN));
+  });
+
+  it('looks at each window on its own: 09:30:59.5 is near the end of the minute, not of the hour', () => {
+    expect(countedIn(hour, at('2025-03-04T09:30:59.500Z'), 1_000)).toEqual([at('2025-03-04T09:00:00Z')]);
+    expect(countedIn(hour, at('2025-03-04T09:59:59.500Z'), 1_000)).toEqual([at('2025-03-04T09:00:00Z'), at('2025-03-04T10:00:00Z')]);
   });
 });
 

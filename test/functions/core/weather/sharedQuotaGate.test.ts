@@ -68,6 +68,18 @@ function perWindow(log: readonly { at: number; weight: number }[], windowMs: num
   return totals;
 }
 
+/**
+ * Spent weight per fixed window start, each call counted in every window the API could put it in with up to
+ * `skewMs` between its clock and ours: the worst the API can see.
+ */
+function perWindowSkewed(log: readonly { at: number; weight: number }[], windowMs: number, skewMs: number): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const { at, weight } of log) {
+    for (let w = Math.floor((at - skewMs) / windowMs); w <= Math.floor((at + skewMs) / windowMs); w++) totals.set(w, (totals.get(w) ?? 0) + weight);
+  }
+  return totals;
+}
+
 /** `instances` gates on one store, each with `callers` callers that call as fast as admitted. */
 async function drive(options: { instances: number; callers: number; calls: number; limits: LimitWindow[]; weight: (i: number) => number; down?: (now: number) => boolean }) {
   const time = virtualTime(Date.parse('2025-03-04T09:30:10Z'));
@@ -101,6 +113,8 @@ describe('createSharedQuotaGate', () => {
     for (const window of limits) {
       const spent = perWindow(log, window.windowMs);
       for (const total of spent.values()) expect(total).toBeLessThanOrEqual(window.limit + 1e-9);
+      // Calls near a boundary were charged to both windows: within the limit whichever side the API counts them on.
+      for (const total of perWindowSkewed(log, window.windowMs, 1_000).values()) expect(total).toBeLessThanOrEqual(window.limit + 1e-9);
       // Where a longer window binds, it is spent but for what each instance holds short of one more call.
       if (window.limit <= 500) expect(Math.max(...spent.values())).toBeGreaterThan(window.limit - 6 * 2.61);
     }
@@ -370,12 +384,34 @@ describe('createSharedQuotaGate, decision by decision', () => {
     await expect(gate.acquire(5 + EPSILON)).resolves.toMatchObject({ waitedMs: 0 });
   });
 
-  it('starts over in the next window when a slow claim ends within the guard band of a boundary', async () => {
+  it('lets a call go within a second of a boundary when both minutes have room, charged to both', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:59.500Z'));
+    const { store, state } = memoryStore();
+    const gate = createSharedQuotaGate({ windows: windows(600, 5_000, 10_000), store, instances: 1, clock: time.clock });
+    await expect(gate.acquire(1)).resolves.toMatchObject({ waitedMs: 0, admittedAt: Date.parse('2025-03-04T09:30:59.500Z') });
+    const minutes = state.sent.flat().filter((c) => c.window.name === 'minute').map((c) => new Date(c.start).toISOString().slice(11, 16));
+    expect(minutes).toEqual(['09:30', '09:31']);
+  });
+
+  it('waits out the guard band when the next minute has no room for the call', async () => {
+    const time = virtualTime(Date.parse('2025-03-04T09:30:59.500Z'));
+    const { store } = memoryStore();
+    const full = createSharedQuotaGate({ windows: windows(4, 100, 1_000), store, instances: 1, clock: time.clock });
+    // Another instance spends 09:31 in advance through the store (its own calls near the boundary).
+    await store.claim([{ window: windows(4, 100, 1_000)[0]!, start: Date.parse('2025-03-04T09:31:00Z'), need: 4, want: 4, owed: 0 }]);
+    const { admittedAt } = await settleCall(time, full.acquire(1));
+    expect(admittedAt).toBe(Date.parse('2025-03-04T09:32:01Z'));
+  });
+
+  it('claims the next minute too when a slow claim ends within the guard band of a boundary, then goes at once', async () => {
     const time = virtualTime(at('09:30:58.500'));
-    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store: slowStore(time, 1_000).store, instances: 1, clock: time.clock });
+    const { store, state } = slowStore(time, 1_000);
+    const gate = createSharedQuotaGate({ windows: windows(60, 500, 1_000), store, instances: 1, clock: time.clock });
     const outcome = await settleCall(time, gate.acquire(1));
-    // 09:30:59.5 is within the guard: wait for 09:31:01, claim the new minute (1 s), go.
-    expect(outcome.admittedAt).toBe(at('09:31:02'));
+    // 09:30:59.5 is within the guard: the API may count the call in 09:30 or 09:31, so 09:31 is claimed as well
+    // (09:30's slice still holds it), and the call goes at 09:31:00.5, charged to both.
+    expect(outcome.admittedAt).toBe(at('09:31:00.500'));
+    expect(state.sent.map((claims) => claims.filter((c) => c.window.name === 'minute').map((c) => new Date(c.start).toISOString().slice(11, 16)))).toEqual([['09:30'], ['09:31']]);
   });
 
   it('claims again at once, without sleeping, when a claim ran past a boundary and the new window has no slice yet', async () => {
