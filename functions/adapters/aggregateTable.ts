@@ -74,10 +74,10 @@ export function createAggregateTable(client: TableClient, options: AggregateTabl
     return stored;
   }
 
-  /** `cached`: this attempt merged onto the cache instead of a read. */
-  async function attempt(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine: Combine, counter: Counter, cached: boolean) {
+  /** `known`: the city's months from the cache, merged onto instead of a read. */
+  async function attempt(cityId: string, place: Place, months: ReadonlyMap<string, readonly DayRecord[]>, combine: Combine, counter: Counter, known: ReadonlyMap<string, KnownMonth> | undefined) {
     const keys = [...months.keys()].sort();
-    const stored = (cached ? cache.get(cityId) : undefined) ?? await readStored(cityId, keys[0] ?? '', keys[keys.length - 1] ?? '', counter);
+    const stored = known ?? await readStored(cityId, keys[0] ?? '', keys[keys.length - 1] ?? '', counter);
     let changedDays = 0;
     const actions: TransactionAction[] = [];
     const written: { month: string; state: MonthState }[] = [];
@@ -115,16 +115,16 @@ export function createAggregateTable(client: TableClient, options: AggregateTabl
   return {
     async applyCity(cityId, place, months, combine = mergeDays) {
       const counter = { operations: 0 };
-      let cached = cache.get(cityId) !== undefined;
+      let known = cache.get(cityId);
       for (let n = 1; ; n++) {
         try {
-          const result = await attempt(cityId, place, months, combine, counter, cached);
+          const result = await attempt(cityId, place, months, combine, counter, known);
           return { ...result, operations: counter.operations, attempts: n };
         } catch (error) {
           // A stale cache (another writer, a restart, an entity deleted since: 404) re-reads at once; only a
           // conflict after a read is contention.
-          if (cached && (isWriteConflict(error) || statusOf(error) === 404)) {
-            cached = false;
+          if (known && (isWriteConflict(error) || statusOf(error) === 404)) {
+            known = undefined;
             continue;
           }
           if (!isWriteConflict(error)) throw error;
