@@ -1,8 +1,8 @@
 // CPU this process spends per event moving the seed's 12,100 city-day events through the emulator as the pipeline
 // does, and nothing else: published by the app's own publisher (fetchCityWeather's: one batch per city, keyed by
 // city, 16 jobs at once), then received with the local host's trigger settings (host.json maxEventBatchSize and
-// prefetchCount, JSON bodies parsed). Set against bench/eventhubs.ts's client (55 µs of CPU per event for send and
-// receive together), it says how much of the seed's ~210 µs per event is the transport itself.
+// prefetchCount, JSON bodies parsed). Set against bench/eventhubs.ts's client (42.5–55 µs of CPU per event for send
+// and receive together in the runs of 2026-12-01), it says how much of the seed's ~210 µs per event is the transport.
 // `npm run bench:event-transport` (EVENT_TRANSPORT_ROUNDS=N, 3 by default). Not a test: figures only.
 import { loadavg } from 'node:os';
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
@@ -13,17 +13,18 @@ import { syntheticEvents } from './lib/syntheticEvents.ts';
 
 const ROUNDS = Number(process.env['EVENT_TRANSPORT_ROUNDS'] ?? 3);
 const CONCURRENT_JOBS = 16;
+const HUB = 'temperatures';
 
 const cpuMicros = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return used.user + used.system;
 };
 
-async function round(connectionString: string, hub: string): Promise<{ publish: number; receive: number }> {
+async function round(connectionString: string): Promise<{ publish: number; receive: number }> {
   const events = syntheticEvents(50, 242);
   const byCity: (typeof events)[] = [];
   for (let c = 0; c < events.length; c += 242) byCity.push(events.slice(c, c + 242)); // syntheticEvents: city by city
-  const producer = new EventHubProducerClient(connectionString, hub);
+  const producer = new EventHubProducerClient(connectionString, HUB);
   const publisher = createEventPublisher(producer);
   await publisher.publish(byCity[0]!.slice(0, 1)); // the link and its first batch, outside the measure
   let since = process.cpuUsage();
@@ -35,7 +36,7 @@ async function round(connectionString: string, hub: string): Promise<{ publish: 
   await producer.close();
 
   const settings = parseHostJson(readHostJsonFile()).eventHubs;
-  const consumer = new EventHubConsumerClient('$default', connectionString, hub);
+  const consumer = new EventHubConsumerClient('$default', connectionString, HUB);
   let received = 0;
   since = process.cpuUsage();
   await new Promise<void>((resolve, reject) => {
@@ -60,7 +61,7 @@ if (import.meta.main) {
     // A fresh emulator per round: the consumer reads exactly that round's events.
     const emulator = await startEmulatorChild();
     try {
-      const { publish, receive } = await round(emulator.connectionString, 'temperatures');
+      const { publish, receive } = await round(emulator.connectionString);
       process.stdout.write(`round ${i + 1}: publish ${publish.toFixed(1)} µs/event, receive ${receive.toFixed(1)} µs/event of this process's CPU\n`);
     } finally {
       await emulator.close();

@@ -250,13 +250,18 @@ async function kafkaClient(port: number, total: number, eventsPerBatch: number):
   return { seconds, clientCpuMs, eventsPerBatch };
 }
 
+/** CPU milliseconds over a run as microseconds per event, to a tenth. */
+function microsPerEvent(ms: number, events: number): number {
+  return Math.round(((ms * 1000) / events) * 10) / 10;
+}
+
 /**
  * The emulator with the real client alone (no raw rhea or Kafka loop): the baseline the pipeline benches pair with
  * each of their runs.
  */
 export async function emulatorSendReceive(events: number): Promise<{ eventsPerSecond: number; serverCpuMicrosPerEvent: number; clientCpuMicrosPerEvent: number }> {
   const run = await withServer('emulator', (port) => emulatorClient(port, events));
-  const perEvent = (ms: number) => Math.round(((ms * 1000) / events) * 10) / 10;
+  const perEvent = (ms: number) => microsPerEvent(ms, events);
   return { eventsPerSecond: Math.round(events / run.seconds), serverCpuMicrosPerEvent: perEvent(run.serverCpuMs), clientCpuMicrosPerEvent: perEvent(run.clientCpuMs) };
 }
 
@@ -264,7 +269,7 @@ export async function runEventHubsBench(events = Number(process.env['EVENTHUBS_B
   const emulator = await withServer('emulator', (port) => emulatorClient(port, events));
   const raw = await withServer('raw', (port) => rawClient(port, events, emulator.eventsPerBatch));
   const kafka = await withServer('kafka', (port) => kafkaClient(port, events, emulator.eventsPerBatch));
-  const perEvent = (ms: number) => Math.round(((ms * 1000) / events) * 10) / 10;
+  const perEvent = (ms: number) => microsPerEvent(ms, events);
   return {
     name: 'eventhubs-emulator',
     events,

@@ -35,10 +35,10 @@ export function seconds(ms: number): number {
   return Math.round(ms) / 1000;
 }
 
-/** How many runs a bench takes from its environment variable (`fallback` when unset); a whole number ≥ 1 or it throws. */
-export function runsFromEnv(name: string, fallback: number): number {
+/** How many runs a bench takes from its environment variable (`fallback` when unset); a whole number ≥ `min` or it throws. */
+export function runsFromEnv(name: string, fallback: number, min = 1): number {
   const text = process.env[name];
   const runs = Number(text ?? fallback);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`${name} must be a whole number ≥ 1, got ${text}`);
+  if (!Number.isInteger(runs) || runs < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${text}`);
   return runs;
 }

@@ -25,8 +25,7 @@ export const seedBench: Bench = {
   description: '50 cities × 242 days through the whole local pipeline (stand-in at zero latency, API limiter raised)',
   async run() {
     const runs = runsFromEnv('BENCH_SEED_RUNS', 3);
-    const warmups = Number(process.env['BENCH_SEED_WARMUPS'] ?? 0);
-    if (!Number.isInteger(warmups) || warmups < 0) throw new Error(`BENCH_SEED_WARMUPS must be a whole number ≥ 0, got ${process.env['BENCH_SEED_WARMUPS']}`);
+    const warmups = runsFromEnv('BENCH_SEED_WARMUPS', 0, 0);
     const all: { result: WorkloadResult; eventHubs: { eventsPerSecond: number; events: number } }[] = [];
     for (let i = 0; i < runs; i++) {
       const eventHubs = await emulatorEventsPerSecond();
