@@ -3,24 +3,44 @@
 // city, 16 jobs at once), then received with the local host's trigger settings (host.json maxEventBatchSize and
 // prefetchCount, JSON bodies parsed). Set against bench/eventhubs.ts's client (42.5–55 µs of CPU per event for send
 // and receive together in the runs of 2026-12-01), it says how much of the seed's ~210 µs per event is the transport.
+// The seed bench runs one round in a fresh process (transportInFreshProcess) next to its runs: what the transport
+// alone costs the app's main thread, the thread that bounds the seed (docs/performance.md, "Targets missed").
 // `npm run bench:event-transport` (EVENT_TRANSPORT_ROUNDS=N, 3 by default). Not a test: figures only.
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
 import { createEventPublisher } from '../functions/adapters/eventPublisher.ts';
 import { parseHostJson, readHostJsonFile } from '../local/host/hostJson.ts';
 import { startEmulatorChild } from '../local/serviceChild.ts';
+import { mainThreadSchedule } from './lib/processTree.ts';
 import { syntheticEvents } from './lib/syntheticEvents.ts';
 
 const ROUNDS = Number(process.env['EVENT_TRANSPORT_ROUNDS'] ?? 3);
 const CONCURRENT_JOBS = 16;
 const HUB = 'temperatures';
 
+/** µs of CPU per event, all of this process's threads and (where /proc is) its main thread alone. */
+export interface TransportCost {
+  publish: number;
+  receive: number;
+  publishMainThread?: number;
+  receiveMainThread?: number;
+}
+
 const cpuMicros = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return used.user + used.system;
 };
 
-async function round(connectionString: string): Promise<{ publish: number; receive: number }> {
+const mainThreadCpuSeconds = () => mainThreadSchedule()?.cpuSeconds;
+
+/** Main-thread µs per event since `since` (its CPU seconds then), when /proc has it. */
+const mainMicros = (since: number | undefined, events: number) => {
+  const now = mainThreadCpuSeconds();
+  return since === undefined || now === undefined ? undefined : ((now - since) * 1e6) / events;
+};
+
+async function round(connectionString: string): Promise<TransportCost> {
   const events = syntheticEvents(50, 242);
   const byCity: (typeof events)[] = [];
   for (let c = 0; c < events.length; c += 242) byCity.push(events.slice(c, c + 242)); // syntheticEvents: city by city
@@ -28,17 +48,20 @@ async function round(connectionString: string): Promise<{ publish: number; recei
   const publisher = createEventPublisher(producer);
   await publisher.publish(byCity[0]!.slice(0, 1)); // the link and its first batch, outside the measure
   let since = process.cpuUsage();
+  let sinceMain = mainThreadCpuSeconds();
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENT_JOBS }, async () => {
     while (next < byCity.length) await publisher.publish(byCity[next++]!);
   }));
   const publish = cpuMicros(since) / events.length;
+  const publishMainThread = mainMicros(sinceMain, events.length);
   await producer.close();
 
   const settings = parseHostJson(readHostJsonFile()).eventHubs;
   const consumer = new EventHubConsumerClient('$default', connectionString, HUB);
   let received = 0;
   since = process.cpuUsage();
+  sinceMain = mainThreadCpuSeconds();
   await new Promise<void>((resolve, reject) => {
     const subscription = consumer.subscribe(
       {
@@ -52,20 +75,40 @@ async function round(connectionString: string): Promise<{ publish: number; recei
     );
   });
   const receive = cpuMicros(since) / received;
+  const receiveMainThread = mainMicros(sinceMain, received);
   await consumer.close();
-  return { publish, receive };
+  return { publish, receive, ...(publishMainThread === undefined ? {} : { publishMainThread }), ...(receiveMainThread === undefined ? {} : { receiveMainThread }) };
 }
 
-if (import.meta.main) {
+async function roundOnFreshEmulator(): Promise<TransportCost> {
+  // A fresh emulator per round: the consumer reads exactly that round's events.
+  const emulator = await startEmulatorChild();
+  try {
+    return await round(emulator.connectionString);
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** One round in a fresh Node process, as cold as each seed run's process. */
+export function transportInFreshProcess(): Promise<TransportCost> {
+  const child = fork(import.meta.filename, ['--one-round'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    let reply: TransportCost | undefined;
+    child.on('message', (message: TransportCost) => (reply = message));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (reply ? resolve(reply) : reject(new Error(`the event transport round exited (${signal ?? code}) without a result`))));
+  });
+}
+
+if (import.meta.main && process.argv.includes('--one-round')) {
+  const cost = await roundOnFreshEmulator();
+  process.send?.(cost, () => process.exit(0));
+} else if (import.meta.main) {
+  const micros = (all: number, main: number | undefined) => `${all.toFixed(1)}${main === undefined ? '' : ` (main thread ${main.toFixed(1)})`}`;
   for (let i = 0; i < ROUNDS; i++) {
-    // A fresh emulator per round: the consumer reads exactly that round's events.
-    const emulator = await startEmulatorChild();
-    try {
-      const { publish, receive } = await round(emulator.connectionString);
-      process.stdout.write(`round ${i + 1}: publish ${publish.toFixed(1)} µs/event, receive ${receive.toFixed(1)} µs/event of this process's CPU\n`);
-    } finally {
-      await emulator.close();
-    }
+    const { publish, receive, publishMainThread, receiveMainThread } = await roundOnFreshEmulator();
+    process.stdout.write(`round ${i + 1}: publish ${micros(publish, publishMainThread)} µs/event, receive ${micros(receive, receiveMainThread)} µs/event of this process's CPU\n`);
   }
   process.stdout.write(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   process.exit(0);

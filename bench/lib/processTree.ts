@@ -49,6 +49,17 @@ function statOf(pid: number): { cpuSeconds: number; rssMiB: number } | undefined
   return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, rssMiB: (Number(fields[21]) * PAGE_BYTES) / MIB };
 }
 
+/**
+ * This process's main thread (its task id is the pid), apart from V8's GC and compiler threads: the one thread that
+ * runs the app's JavaScript. Seconds on a CPU and seconds runnable but waiting for one, from the scheduler's own
+ * nanosecond counters (/proc/<pid>/task/<tid>/schedstat); undefined where there are none.
+ */
+export function mainThreadSchedule(): { cpuSeconds: number; waitSeconds: number } | undefined {
+  const fields = read(`/proc/${process.pid}/task/${process.pid}/schedstat`)?.split(' ');
+  if (!fields || fields.length < 2) return undefined;
+  return { cpuSeconds: Number(fields[0]) / 1e9, waitSeconds: Number(fields[1]) / 1e9 };
+}
+
 const labels = new Map<number, string>();
 
 /** What a child runs, from its command line; remembered once known (a child not yet exec'd shows ours). */
@@ -129,13 +140,20 @@ function scanDescendants(root: number): number[] {
 /** CPU seconds each process (`app` for this one) used between two samples. */
 export type CpuSeconds = Record<string, number>;
 
+export interface CpuWindow {
+  spanSeconds: number;
+  used: CpuSeconds;
+  /** Of `used.app`, what this process's main thread used, and how long it waited for a CPU (without /proc: absent). */
+  appMainThread?: { cpuSeconds: number; waitSeconds: number };
+}
+
 export interface TreeSampler {
   stop(): MemoryPeaks;
   /**
    * CPU used per process from the last sample at or before `fromMs` to the first at or after `toMs` (epoch ms), and
    * the span those two samples cover (a little wider than asked, by up to one interval at each end).
    */
-  cpuBetween(fromMs: number, toMs: number): { spanSeconds: number; used: CpuSeconds };
+  cpuBetween(fromMs: number, toMs: number): CpuWindow;
 }
 
 /** Samples between two listings of the tree. */
@@ -151,7 +169,7 @@ export function sampleProcessTree(intervalMs = 250): TreeSampler {
     }
   })();
   const peaks: MemoryPeaks = { selfMiB: 0, children: {}, treeMiB: 0, complete };
-  const cpu: { at: number; seconds: CpuSeconds }[] = [];
+  const cpu: { at: number; seconds: CpuSeconds; main: ReturnType<typeof mainThreadSchedule> }[] = [];
   // The tree is listed again once a second, not at every sample: a listing reads a file per thread of every
   // process in it, which was most of the sampler's cost in the very process being measured.
   let tree: number[] = [];
@@ -174,7 +192,7 @@ export function sampleProcessTree(intervalMs = 250): TreeSampler {
       }
     }
     peaks.treeMiB = Math.max(peaks.treeMiB, total);
-    cpu.push({ at: Date.now(), seconds });
+    cpu.push({ at: Date.now(), seconds, main: mainThreadSchedule() });
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -191,7 +209,10 @@ export function sampleProcessTree(intervalMs = 250): TreeSampler {
       const used: CpuSeconds = {};
       if (!first || !last) return { spanSeconds: 0, used };
       for (const [name, seconds] of Object.entries(last.seconds)) used[name] = seconds - (first.seconds[name] ?? 0);
-      return { spanSeconds: (last.at - first.at) / 1000, used };
+      const main = last.main && first.main
+        ? { appMainThread: { cpuSeconds: last.main.cpuSeconds - first.main.cpuSeconds, waitSeconds: last.main.waitSeconds - first.main.waitSeconds } }
+        : {};
+      return { spanSeconds: (last.at - first.at) / 1000, used, ...main };
     },
   };
 }

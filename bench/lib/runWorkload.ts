@@ -12,7 +12,7 @@ import { EVENTHUB_CONNECTION, RESOURCES, SETTINGS, STORAGE_CONNECTION } from '..
 import { startAzurite } from '../../local/azurite.ts';
 import { runPipeline } from '../../local/cli/runPipeline.ts';
 import { parseRawResponseName } from '../../functions/core/weather/rawResponse.ts';
-import { sampleProcessTree, type CpuSeconds, type MemoryPeaks } from './processTree.ts';
+import { sampleProcessTree, type CpuWindow, type MemoryPeaks } from './processTree.ts';
 import { startEmulatorChild, startStandInChild } from './localStack.ts';
 
 export interface Workload {
@@ -53,7 +53,7 @@ export interface WorkloadResult {
   apiCalls: number;
   memory: MemoryPeaks;
   /** CPU seconds per process from the first API response to the last aggregate (the events/s window). */
-  cpu: { spanSeconds: number; used: CpuSeconds };
+  cpu: CpuWindow;
 }
 
 /** The limiter's ceilings (loadConfig's maxima): at zero latency the stand-in, not a quota, must be what paces. */

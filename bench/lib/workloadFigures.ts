@@ -32,6 +32,7 @@ export function workloadFigures(result: WorkloadResult, eventHubs: { eventsPerSe
       note: `first API response (its fetch instant, ms) → last aggregate; baseline: emulator send+receive with the real client (${eventHubs.events.toLocaleString('en-US')} × 1 KB events)`,
     }),
     cpuFigure(result),
+    ...mainThreadFigure(result),
     { metric: 'peak RSS app process', value: memory.selfMiB, unit: 'MiB', ...at('<=', targets.appMiB), note: 'function app + local host' },
     {
       metric: 'peak RSS process tree', value: memory.treeMiB, unit: 'MiB', ...at('<=', targets.treeMiB),
@@ -53,4 +54,21 @@ function cpuFigure(result: WorkloadResult): Figure {
     metric: 'CPU busy while events flow', value: spanSeconds > 0 ? total / spanSeconds : 0, unit: 'cores',
     note: `of ${availableParallelism()}, over the ${spanSeconds.toFixed(2)} s from the first response to the last aggregate: ${each} (% of one core)`,
   };
+}
+
+/**
+ * The app's main thread per event over the same window: the thread that runs every function, the host's triggers
+ * and both ends of the Event Hubs client. Its time on a CPU, and how long it was ready to run but waited for a core
+ * (taken by V8's compiler and GC threads and the other processes): that wait, not the thread's own work, says
+ * whether the run is bound by this thread or by the machine.
+ */
+function mainThreadFigure(result: WorkloadResult): Figure[] {
+  const { spanSeconds, used, appMainThread: main } = result.cpu;
+  if (!main || result.eventsAggregated === 0) return [];
+  const perEvent = (seconds: number) => (seconds * 1e6) / result.eventsAggregated;
+  const share = (seconds: number) => `${Math.round((100 * seconds) / spanSeconds)}%`;
+  return [{
+    metric: 'app main thread per event', value: perEvent(main.cpuSeconds), unit: 'µs',
+    note: `over the ${spanSeconds.toFixed(2)} s window the main thread ran ${main.cpuSeconds.toFixed(2)} s (${share(main.cpuSeconds)}) and waited for a core ${main.waitSeconds.toFixed(2)} s (${share(main.waitSeconds)}); all the app's threads ${Math.round(perEvent(used['app'] ?? 0))} µs per event`,
+  }];
 }
