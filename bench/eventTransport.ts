@@ -3,15 +3,16 @@
 // city, 16 jobs at once), then received with the local host's trigger settings (host.json maxEventBatchSize and
 // prefetchCount, JSON bodies parsed). Set against bench/eventhubs.ts's client (42.5–55 µs of CPU per event for send
 // and receive together in the runs of 2026-12-01), it says how much of the seed's ~210 µs per event is the transport.
-// The seed bench runs one round in a fresh process (transportInFreshProcess) next to its runs: what the transport
-// alone costs the app's main thread, the thread that bounds the seed (docs/performance.md, "Targets missed").
+// The seed bench runs one round in a fresh process (transportInFreshProcess) next to each of its runs: what the
+// transport alone costs the app's main thread, the one that runs its JavaScript (docs/performance.md, "This round
+// (evening)").
 // `npm run bench:event-transport` (EVENT_TRANSPORT_ROUNDS=N, 3 by default). Not a test: figures only.
-import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from '@azure/event-hubs';
 import { createEventPublisher } from '../functions/adapters/eventPublisher.ts';
 import { parseHostJson, readHostJsonFile } from '../local/host/hostJson.ts';
 import { startEmulatorChild } from '../local/serviceChild.ts';
+import { replyFromChild, sendReply } from './lib/childReply.ts';
 import { mainThreadSchedule } from './lib/processTree.ts';
 import { syntheticEvents } from './lib/syntheticEvents.ts';
 
@@ -92,18 +93,11 @@ async function roundOnFreshEmulator(): Promise<TransportCost> {
 
 /** One round in a fresh Node process, as cold as each seed run's process. */
 export function transportInFreshProcess(): Promise<TransportCost> {
-  const child = fork(import.meta.filename, ['--one-round'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    let reply: TransportCost | undefined;
-    child.on('message', (message: TransportCost) => (reply = message));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => (reply ? resolve(reply) : reject(new Error(`the event transport round exited (${signal ?? code}) without a result`))));
-  });
+  return replyFromChild<TransportCost>(import.meta.filename, ['--one-round'], 5 * 60_000);
 }
 
 if (import.meta.main && process.argv.includes('--one-round')) {
-  const cost = await roundOnFreshEmulator();
-  process.send?.(cost, () => process.exit(0));
+  await sendReply(roundOnFreshEmulator);
 } else if (import.meta.main) {
   const micros = (all: number, main: number | undefined) => `${all.toFixed(1)}${main === undefined ? '' : ` (main thread ${main.toFixed(1)})`}`;
   for (let i = 0; i < ROUNDS; i++) {
